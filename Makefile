@@ -1,0 +1,66 @@
+# cancelflow — make run · make test · make lint · make bench
+#
+# Finds a Python >= 3.12 by itself: first on PATH, then among pyenv's versions.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+
+define FIND_PYTHON
+ok() { "$$1" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; }; \
+for name in python3.13 python3.14 python3.12 python3; do \
+  p=$$(command -v $$name 2>/dev/null) && ok "$$p" && { echo "$$p"; exit 0; }; \
+done; \
+root=$$(pyenv root 2>/dev/null || echo "$$HOME/.pyenv"); \
+for p in $$(ls -d "$$root"/versions/3.*/bin/python3 2>/dev/null | sort -r -V); do \
+  ok "$$p" && { echo "$$p"; exit 0; }; \
+done; \
+echo "No Python >= 3.12 found on PATH or in pyenv; install one (e.g. pyenv install 3.13)." >&2; \
+exit 1
+endef
+
+.PHONY: help venv run migrate content test test-fast lint format superuser clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@python=$$($(FIND_PYTHON)) || exit 1; \
+	if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$python"; "$$python" -m venv $(VENV) || exit 1; fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+venv: $(STAMP) ## create .venv and install the pinned dependencies
+
+migrate: venv ## apply database migrations
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py migrate --no-input
+
+content: migrate ## load the shipped guides (safe to run again: updates, never duplicates)
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py import_guides
+
+run: content ## serve the site with the shipped guides on http://127.0.0.1:$(PORT)
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+superuser: migrate ## create an editor account with every permission
+	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py createsuperuser
+
+test: venv ## run the whole test suite (browser tests included when Chromium is installed)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: venv ## ruff lint and format check, and no missing migrations
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+format: venv ## apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean: ## remove the virtualenv, the local database and collected static files
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from guides import views as guide_views
+
+admin.site.site_header = "cancelflow editors"
+admin.site.site_title = "cancelflow editors"
+admin.site.index_title = "Guides"
+admin.site.site_url = "/"
+
+urlpatterns = [
+    path(settings.ADMIN_PATH, admin.site.urls),
+    path("healthz", guide_views.healthz, name="healthz"),
+    path("robots.txt", guide_views.robots_txt, name="robots_txt"),
+    path("", include("guides.urls")),
+]

@@ -1,0 +1,541 @@
+"""The domain of cancelflow: providers, the channels they are sold through, and the
+routes, steps and contacts that make up each provider's cancellation flow.
+
+Invariants live in the database as named constraints; each has a matching `clean()`
+so that the admin and the importer show a friendly message before the database refuses.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+# Positions are small numbers an editor can read; the ceiling leaves room above it for
+# the temporary values used while a list is being reordered (see services.save_reordered).
+MAX_POSITION = 9999
+position_validators = [MaxValueValidator(MAX_POSITION)]
+
+# How deep a provider's flow may go: the questions a visitor answers before the steps.
+MAX_ROUTE_DEPTH = 6
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class Difficulty(models.TextChoices):
+    """The JustDelete.me scale, with the meaning shown to visitors."""
+
+    EASY = "easy", "Easy"
+    MEDIUM = "medium", "Medium"
+    HARD = "hard", "Hard"
+    IMPOSSIBLE = "impossible", "Impossible"
+
+
+DIFFICULTY_MEANINGS = {
+    Difficulty.EASY: "A clear cancel option in your account or where you bought it.",
+    Difficulty.MEDIUM: "Takes some extra steps, a retention offer, or a look around to find.",
+    Difficulty.HARD: "Cannot be done online: you must phone, write, or talk to someone.",
+    Difficulty.IMPOSSIBLE: "The provider offers no way to cancel; you must stop the payment.",
+}
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("guides:category", args=[self.slug])
+
+
+class ProviderQuerySet(models.QuerySet):
+    def published(self) -> ProviderQuerySet:
+        return self.filter(status=Status.PUBLISHED)
+
+    def visible_to(self, user) -> ProviderQuerySet:
+        """Published providers, and drafts too for an editor who may preview them."""
+        if user is not None and user.is_authenticated and user.is_staff:
+            return self.all()
+        return self.published()
+
+
+class Provider(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="providers")
+    aliases = models.TextField(
+        blank=True,
+        help_text="Other names people search for, one per line (e.g. “KIS”).",
+    )
+    summary = models.TextField(blank=True, help_text="One or two sentences for visitors.")
+    website = models.URLField(blank=True)
+    difficulty = models.CharField(
+        max_length=12, choices=Difficulty, default=Difficulty.MEDIUM
+    )
+    minutes_to_cancel = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Typical time to cancel, in minutes."
+    )
+    first_question = models.CharField(max_length=200, default="Where did you buy it?")
+    popular = models.BooleanField(default=False, help_text="Shown on the home page.")
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    last_verified_on = models.DateField(null=True, blank=True)
+    sources = models.TextField(
+        blank=True, help_text="The pages this guide is based on, one URL per line."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProviderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["status", "name"], name="provider_status_name_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("guides:provider", args=[self.slug])
+
+    @property
+    def difficulty_meaning(self) -> str:
+        return DIFFICULTY_MEANINGS.get(self.difficulty, "")
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+    @property
+    def source_list(self) -> list[str]:
+        return [line.strip() for line in self.sources.splitlines() if line.strip()]
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+
+class ChannelKind(models.TextChoices):
+    PROVIDER = "provider", "The provider's own website"
+    APP_STORE = "app_store", "App store"
+    MARKETPLACE = "marketplace", "Online marketplace"
+    RETAILER = "retailer", "Retailer"
+    RESELLER = "reseller", "Reseller"
+    PAYMENT = "payment", "Payment service"
+    CARRIER = "carrier", "Phone carrier"
+    PHONE = "phone", "By phone"
+
+
+# What a visitor reads as "main cancel methods", derived from the channels of the routes.
+CHANNEL_METHODS = {
+    ChannelKind.PROVIDER: "Website",
+    ChannelKind.APP_STORE: "App store",
+    ChannelKind.MARKETPLACE: "Retailer",
+    ChannelKind.RETAILER: "Retailer",
+    ChannelKind.RESELLER: "Reseller",
+    ChannelKind.PAYMENT: "Payment service",
+    ChannelKind.CARRIER: "Phone carrier",
+    ChannelKind.PHONE: "Phone",
+}
+
+
+class PurchaseChannel(models.Model):
+    """A place where things are bought, shared by every provider sold there.
+
+    A channel may have variants (App Store → on an iPhone or iPad / on a Mac): a variant is
+    a channel whose `parent` is the channel it refines; `variant_question` on the parent
+    asks which one applies.
+    """
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="variants",
+        help_text="Set for a variant, e.g. “on a Mac” under Apple App Store.",
+    )
+    kind = models.CharField(max_length=12, choices=ChannelKind)
+    hint = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="How a visitor recognises it, e.g. “your statement shows APPLE.COM/BILL”.",
+    )
+    website = models.URLField(blank=True)
+    online = models.BooleanField(
+        default=True, help_text="Can a purchase made here be cancelled online?"
+    )
+    variant_question = models.CharField(
+        max_length=200, blank=True, help_text="The question that chooses between variants."
+    )
+    position = models.PositiveIntegerField(default=0, validators=position_validators)
+    sources = models.TextField(blank=True, help_text="One URL per line.")
+    last_verified_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=Q(parent__isnull=True),
+                name="channel_unique_top_slug",
+                violation_error_message="A channel with this slug already exists.",
+            ),
+            models.UniqueConstraint(
+                fields=["parent", "slug"],
+                condition=Q(parent__isnull=False),
+                name="channel_unique_variant_slug",
+                violation_error_message="This channel already has a variant with this slug.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")),
+                name="channel_not_own_parent",
+                violation_error_message="A channel cannot be a variant of itself.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parent.name} → {self.name}" if self.parent_id else self.name
+
+    def get_absolute_url(self) -> str:
+        top = self.parent if self.parent_id else self
+        url = reverse("guides:channel", args=[top.slug])
+        return f"{url}#{self.slug}" if self.parent_id else url
+
+    @property
+    def method(self) -> str:
+        return CHANNEL_METHODS.get(self.kind, self.get_kind_display())
+
+    def clean(self) -> None:
+        super().clean()
+        if self.parent_id:
+            if self.parent_id == self.pk:
+                raise ValidationError({"parent": "A channel cannot be a variant of itself."})
+            if self.parent.parent_id:
+                raise ValidationError(
+                    {"parent": "Variants go one level deep: choose a top-level channel."}
+                )
+            if self.pk and self.variants.exists():
+                raise ValidationError(
+                    {"parent": "This channel has variants of its own, so it cannot be one."}
+                )
+
+
+class Route(models.Model):
+    """One answer in a provider's flow. Routes form a tree per provider."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="routes")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    channel = models.ForeignKey(
+        PurchaseChannel,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="routes",
+        limit_choices_to={"parent__isnull": True},
+        help_text="Where it was bought; its standard steps are shown with this route's.",
+    )
+    label = models.CharField(max_length=120, help_text="The answer, e.g. “Apple App Store”.")
+    slug = models.SlugField(max_length=80)
+    position = models.PositiveIntegerField(default=0, validators=position_validators)
+    question = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The question this route asks of its own answers, e.g. “Where do you live?”.",
+    )
+    channel_steps_first = models.BooleanField(
+        default=True, help_text="Show the channel's standard steps before this route's own."
+    )
+
+    class Meta:
+        ordering = ["provider", "parent_id", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "slug"],
+                condition=Q(parent__isnull=True),
+                name="route_unique_top_slug",
+                violation_error_message="This provider already has a first answer with this slug.",
+            ),
+            models.UniqueConstraint(
+                fields=["parent", "slug"],
+                condition=Q(parent__isnull=False),
+                name="route_unique_child_slug",
+                violation_error_message="This question already has an answer with this slug.",
+            ),
+            models.UniqueConstraint(
+                fields=["provider", "position"],
+                condition=Q(parent__isnull=True),
+                name="route_unique_top_position",
+                violation_error_message="Two first answers share this position.",
+            ),
+            models.UniqueConstraint(
+                fields=["parent", "position"],
+                condition=Q(parent__isnull=False),
+                name="route_unique_child_position",
+                violation_error_message="Two answers to this question share this position.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")),
+                name="route_not_own_parent",
+                violation_error_message="A route cannot be its own parent.",
+            ),
+        ]
+        # "route_parent_same_provider": a trigger in migration 0002 refuses a parent that
+        # belongs to another provider (a check constraint cannot look at another row).
+
+    def __str__(self) -> str:
+        return f"{self.provider.name}: {self.label}"
+
+    def get_absolute_url(self) -> str:
+        slugs = []
+        node: Route | None = self
+        seen = set()
+        while node is not None and node.pk not in seen:
+            seen.add(node.pk)
+            slugs.append(node.slug)
+            node = node.parent
+        return reverse("guides:route", args=[self.provider.slug, "/".join(reversed(slugs))])
+
+    def clean(self) -> None:
+        super().clean()
+        if self.parent_id is None:
+            return
+        parent = self.parent
+        if self.provider_id and parent.provider_id != self.provider_id:
+            raise ValidationError(
+                {"parent": "The parent route belongs to another provider."}
+            )
+        depth = 1
+        node = parent
+        seen = {self.pk} if self.pk else set()
+        while node is not None:
+            if node.pk in seen:
+                raise ValidationError(
+                    {"parent": "This parent would make the flow loop back on itself."}
+                )
+            seen.add(node.pk)
+            depth += 1
+            if depth > MAX_ROUTE_DEPTH:
+                raise ValidationError(
+                    {"parent": f"A flow can be at most {MAX_ROUTE_DEPTH} questions deep."}
+                )
+            node = node.parent
+
+
+class ContactKind(models.TextChoices):
+    PHONE = "phone", "Phone"
+    EMAIL = "email", "Email"
+    WEB_FORM = "web_form", "Web form"
+    CHAT = "chat", "Chat"
+
+
+class OfficialContactQuerySet(models.QuerySet):
+    def verified(self) -> OfficialContactQuerySet:
+        return self.filter(verified_on__isnull=False)
+
+
+class OfficialContact(models.Model):
+    """A way to reach a provider (or a channel) that an editor found on an official page."""
+
+    provider = models.ForeignKey(
+        Provider, null=True, blank=True, on_delete=models.CASCADE, related_name="contacts"
+    )
+    channel = models.ForeignKey(
+        PurchaseChannel,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="contacts",
+    )
+    kind = models.CharField(max_length=10, choices=ContactKind)
+    label = models.CharField(max_length=120, blank=True, help_text="e.g. “Customer service”.")
+    value = models.CharField(max_length=300, help_text="The number, address or URL.")
+    region = models.CharField(max_length=80, blank=True, help_text="Where it applies.")
+    source_url = models.URLField(
+        max_length=500, help_text="The official page where this contact is published."
+    )
+    verified_on = models.DateField(
+        null=True, blank=True, help_text="Only verified contacts are shown to visitors."
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = OfficialContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "region", "value"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(provider__isnull=False, channel__isnull=True)
+                | Q(provider__isnull=True, channel__isnull=False),
+                name="contact_provider_xor_channel",
+                violation_error_message="A contact belongs to a provider or to a channel.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = self.label or self.get_kind_display()
+        return f"{label}: {self.value}"
+
+    @property
+    def href(self) -> str:
+        if self.kind == ContactKind.PHONE:
+            return "tel:" + "".join(ch for ch in self.value if ch.isdigit() or ch == "+")
+        if self.kind == ContactKind.EMAIL:
+            return f"mailto:{self.value}"
+        return self.value
+
+
+class StepKind(models.TextChoices):
+    DO = "do", "Do"
+    CHECK = "check", "Check"
+    WARNING = "warning", "Warning"
+    TIP = "tip", "Tip"
+
+
+class Step(models.Model):
+    """One ordered instruction, belonging to exactly one route or one channel."""
+
+    route = models.ForeignKey(
+        Route, null=True, blank=True, on_delete=models.CASCADE, related_name="steps"
+    )
+    channel = models.ForeignKey(
+        PurchaseChannel, null=True, blank=True, on_delete=models.CASCADE, related_name="steps"
+    )
+    position = models.PositiveIntegerField(default=0, validators=position_validators)
+    kind = models.CharField(max_length=10, choices=StepKind, default=StepKind.DO)
+    title = models.CharField(max_length=200, help_text="A short imperative: “Open Settings”.")
+    body = models.TextField(blank=True, help_text="Markdown. Links and emphasis are kept.")
+    link_url = models.URLField(max_length=500, blank=True)
+    link_label = models.CharField(max_length=120, blank=True)
+    contact = models.ForeignKey(
+        OfficialContact,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="steps",
+        help_text="An official contact to show with this step.",
+    )
+    email_subject = models.CharField(max_length=200, blank=True)
+    email_body = models.TextField(blank=True)
+    source_url = models.URLField(max_length=500, blank=True, help_text="Where this is documented.")
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(route__isnull=False, channel__isnull=True)
+                | Q(route__isnull=True, channel__isnull=False),
+                name="step_route_xor_channel",
+                violation_error_message="A step belongs to a route or to a channel, not both.",
+            ),
+            models.UniqueConstraint(
+                fields=["route", "position"],
+                condition=Q(route__isnull=False),
+                name="step_unique_route_position",
+                violation_error_message="Two steps of this route share this position.",
+            ),
+            models.UniqueConstraint(
+                fields=["channel", "position"],
+                condition=Q(channel__isnull=False),
+                name="step_unique_channel_position",
+                violation_error_message="Two steps of this channel share this position.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        if bool(self.route_id) == bool(self.channel_id):
+            raise ValidationError("A step belongs to a route or to a channel, not both.")
+        if self.link_label and not self.link_url:
+            raise ValidationError({"link_url": "A link label needs a link."})
+        if self.email_body and not self.email_subject:
+            raise ValidationError({"email_subject": "An email template needs a subject."})
+        if self.contact_id:
+            contact = self.contact
+            if self.route_id and contact.provider_id != self.route.provider_id:
+                raise ValidationError(
+                    {"contact": "Choose a contact of this route's provider."}
+                )
+            if self.channel_id and contact.channel_id not in {
+                self.channel_id,
+                self.channel.parent_id,
+            }:
+                raise ValidationError({"contact": "Choose a contact of this channel."})
+
+
+class NoteKind(models.TextChoices):
+    BEFORE = "before", "Before you cancel"
+    AFTER = "after", "After you cancel"
+    REFUND = "refund", "Refunds"
+    ALTERNATIVE = "alternative", "Alternatives to cancelling"
+
+
+class ProviderNote(models.Model):
+    """Things to know: before and after cancelling, refunds, alternatives."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="notes")
+    kind = models.CharField(max_length=12, choices=NoteKind)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True, help_text="Markdown.")
+    position = models.PositiveIntegerField(default=0, validators=position_validators)
+    source_url = models.URLField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "position"],
+                name="note_unique_provider_position",
+                violation_error_message="Two notes of this provider share this position.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Question(models.Model):
+    """A frequently asked question about cancelling a provider."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="questions")
+    question = models.CharField(max_length=300)
+    answer = models.TextField(help_text="Markdown.")
+    position = models.PositiveIntegerField(default=0, validators=position_validators)
+    source_url = models.URLField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "position"],
+                name="question_unique_provider_position",
+                violation_error_message="Two questions of this provider share this position.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.question

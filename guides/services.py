@@ -1,0 +1,288 @@
+"""What the site derives from the guides: the state of a visitor's flow, the steps of a
+leaf, the summary of a provider. Views call these; templates only display their results.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.http import Http404
+from django.urls import reverse
+
+from .models import (
+    MAX_POSITION,
+    MAX_ROUTE_DEPTH,
+    NoteKind,
+    Provider,
+    PurchaseChannel,
+    Route,
+    Step,
+)
+
+SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One answer a visitor can pick: a real link to the next state of the flow."""
+
+    label: str
+    url: str
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer already given, shown above the steps with a link to change it."""
+
+    question: str
+    label: str
+    change_url: str
+
+
+@dataclass
+class Flow:
+    provider: Provider
+    answers: list[Answer] = field(default_factory=list)
+    question: str = ""
+    choices: list[Choice] = field(default_factory=list)
+    steps: list[Step] | None = None
+    route: Route | None = None
+    channel: PurchaseChannel | None = None
+    variant: PurchaseChannel | None = None
+    tree: RouteTree | None = None
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.steps is not None
+
+    @property
+    def heading(self) -> str:
+        if self.is_leaf:
+            return f"How to cancel {self.provider.name}"
+        return self.question
+
+    @property
+    def title(self) -> str:
+        if not self.answers:
+            return f"How to cancel {self.provider.name}"
+        answers = ", ".join(answer.label for answer in self.answers)
+        return f"Cancel {self.provider.name}: {answers}"
+
+
+@dataclass
+class Summary:
+    """The summary box, derived from the routes and their channels, never typed twice."""
+
+    cancel_online: str  # "Yes", "Depends" or "No"
+    methods: list[str]
+
+
+def parse_route_path(route_path: str) -> list[str]:
+    """Split `a/b/c` into slugs, or 404 for anything that cannot be a flow URL."""
+    segments = [segment for segment in route_path.split("/") if segment]
+    if len(segments) > MAX_ROUTE_DEPTH + 1 or not all(SLUG_RE.match(s) for s in segments):
+        raise Http404("No such answer.")
+    return segments
+
+
+def _flow_url(provider: Provider, slugs: list[str]) -> str:
+    if not slugs:
+        return reverse("guides:provider", args=[provider.slug])
+    return reverse("guides:route", args=[provider.slug, "/".join(slugs)])
+
+
+class RouteTree:
+    """All the routes of one provider, loaded in one query and walked in memory."""
+
+    def __init__(self, provider: Provider) -> None:
+        self.provider = provider
+        self.routes = list(
+            Route.objects.filter(provider=provider)
+            .select_related("channel")
+            .order_by("position", "pk")
+        )
+        self.children: dict[int | None, list[Route]] = {}
+        for route in self.routes:
+            self.children.setdefault(route.parent_id, []).append(route)
+
+    def effective_channel(self, path: list[Route]) -> PurchaseChannel | None:
+        """A route's channel, or the nearest ancestor's."""
+        for route in reversed(path):
+            if route.channel_id:
+                return route.channel
+        return None
+
+    def summary(self) -> Summary:
+        online: set[bool] = set()
+        methods: list[str] = []
+        for route in self.routes:
+            if route.channel_id is None:
+                continue
+            if route.channel.method not in methods:
+                methods.append(route.channel.method)
+            online.add(route.channel.online)
+        if online == {True}:
+            cancel_online = "Yes"
+        elif online == {False}:
+            cancel_online = "No"
+        elif online:
+            cancel_online = "Depends"
+        else:
+            cancel_online = "Unknown"
+        return Summary(cancel_online=cancel_online, methods=methods)
+
+
+def resolve_flow(provider: Provider, route_path: str = "") -> Flow:
+    """The state of the flow at `route_path`: the next question, or the steps of a leaf.
+
+    Raises Http404 for a path that names no answer of this provider.
+    """
+    slugs = parse_route_path(route_path)
+    tree = RouteTree(provider)
+    flow = Flow(provider=provider, tree=tree)
+    path: list[Route] = []
+    question = provider.first_question
+    variants: list[PurchaseChannel] | None = None
+
+    for index, slug in enumerate(slugs):
+        here = path[-1] if path else None
+        candidates = tree.children.get(here.pk if here else None, [])
+        if here is None or candidates:
+            route = next((r for r in candidates if r.slug == slug), None)
+            if route is None:
+                raise Http404("No such answer.")
+            flow.answers.append(Answer(question, route.label, _flow_url(provider, slugs[:index])))
+            path.append(route)
+            question = route.question or "Which of these applies to you?"
+            continue
+        # A route without answers of its own: the segment may choose its channel's variant.
+        channel = tree.effective_channel(path)
+        if flow.variant is not None or channel is None:
+            raise Http404("No such answer.")
+        variants = variants if variants is not None else list(channel.variants.all())
+        variant = next((v for v in variants if v.slug == slug), None)
+        if variant is None:
+            raise Http404("No such answer.")
+        flow.answers.append(
+            Answer(
+                channel.variant_question or "Which one?",
+                variant.name,
+                _flow_url(provider, slugs[:index]),
+            )
+        )
+        flow.variant = variant
+
+    here = path[-1] if path else None
+    flow.route = here
+    if here is None:
+        flow.question = question
+        flow.choices = [
+            Choice(route.label, _flow_url(provider, [route.slug]), _hint(route))
+            for route in tree.children.get(None, [])
+        ]
+        return flow
+
+    children = tree.children.get(here.pk, [])
+    if children:
+        flow.question = question
+        flow.choices = [
+            Choice(child.label, _flow_url(provider, [*slugs, child.slug]), _hint(child))
+            for child in children
+        ]
+        return flow
+
+    flow.channel = tree.effective_channel(path)
+    if flow.channel is not None and flow.variant is None:
+        variants = list(flow.channel.variants.all()) if variants is None else variants
+        if variants:
+            flow.question = flow.channel.variant_question or "Which one?"
+            flow.choices = [
+                Choice(variant.name, _flow_url(provider, [*slugs, variant.slug]), variant.hint)
+                for variant in variants
+            ]
+            return flow
+
+    flow.steps = steps_for(path, flow.channel, flow.variant)
+    return flow
+
+
+def _hint(route: Route) -> str:
+    return route.channel.hint if route.channel_id else ""
+
+
+def steps_for(
+    path: list[Route],
+    channel: PurchaseChannel | None,
+    variant: PurchaseChannel | None = None,
+) -> list[Step]:
+    """The steps of a leaf, in one query: the channel's standard steps, then its variant's,
+    then the steps of each route from the top of the flow down to the leaf (or the routes'
+    steps first, where the leaf says so)."""
+    channel_ids = [c.pk for c in (channel, variant) if c is not None]
+    route_ids = [route.pk for route in path]
+    found = list(
+        Step.objects.filter(Q(route_id__in=route_ids) | Q(channel_id__in=channel_ids))
+        .select_related("contact")
+        .order_by("position", "pk")
+    )
+    by_owner: dict[tuple[str, int], list[Step]] = {}
+    for step in found:
+        owner = ("route", step.route_id) if step.route_id else ("channel", step.channel_id)
+        by_owner.setdefault(owner, []).append(step)
+        if step.contact is not None and step.contact.verified_on is None:
+            step.contact = None  # only verified contacts are ever shown
+    channel_steps = [s for cid in channel_ids for s in by_owner.get(("channel", cid), [])]
+    route_steps = [s for rid in route_ids for s in by_owner.get(("route", rid), [])]
+    if path and not path[-1].channel_steps_first:
+        return route_steps + channel_steps
+    return channel_steps + route_steps
+
+
+def notes_by_kind(provider: Provider) -> dict[str, list]:
+    notes: dict[str, list] = {kind: [] for kind in NoteKind.values}
+    for note in provider.notes.all():
+        notes.setdefault(note.kind, []).append(note)
+    return notes
+
+
+def mailto_href(step: Step) -> str:
+    """A mailto: link that opens the step's email template, addressed to its contact."""
+    to = ""
+    if step.contact is not None and step.contact.kind == "email":
+        to = quote(step.contact.value, safe="@")
+    query = f"subject={quote(step.email_subject)}"
+    if step.email_body:
+        query += f"&body={quote(step.email_body)}"
+    return f"mailto:{to}?{query}"
+
+
+REORDER_OFFSET = MAX_POSITION + 1
+
+
+@transaction.atomic
+def save_reordered(model, moved_pks: list[int], save) -> None:
+    """Save a list whose positions changed, without tripping the unique-position constraint.
+
+    Rows that move are first lifted above every legal position, then `save()` writes the
+    final positions; all in one transaction.
+    """
+    if moved_pks:
+        model.objects.filter(pk__in=moved_pks).update(position=F("position") + REORDER_OFFSET)
+    save()
+
+
+def published_provider_or_404(request, slug: str) -> Provider:
+    provider = (
+        Provider.objects.visible_to(getattr(request, "user", None))
+        .select_related("category")
+        .filter(slug=slug)
+        .first()
+    )
+    if provider is None:
+        raise Http404("No such provider.")
+    return provider
