@@ -1,0 +1,89 @@
+"""Small factories for test data: plain functions with sensible defaults, no extra library."""
+
+from __future__ import annotations
+
+import itertools
+
+from guides.models import (
+    Category,
+    ChannelKind,
+    OfficialContact,
+    Provider,
+    ProviderNote,
+    PurchaseChannel,
+    Question,
+    Route,
+    Status,
+    Step,
+)
+
+_seq = itertools.count(1)
+
+
+def _n() -> int:
+    return next(_seq)
+
+
+def make_category(**kwargs) -> Category:
+    n = _n()
+    kwargs.setdefault("name", f"Category {n}")
+    kwargs.setdefault("slug", f"category-{n}")
+    return Category.objects.create(**kwargs)
+
+
+def make_provider(**kwargs) -> Provider:
+    n = _n()
+    kwargs.setdefault("name", f"Provider {n}")
+    kwargs.setdefault("slug", f"provider-{n}")
+    kwargs.setdefault("status", Status.PUBLISHED)
+    if "category" not in kwargs:
+        kwargs["category"] = make_category()
+    return Provider.objects.create(**kwargs)
+
+
+def make_channel(**kwargs) -> PurchaseChannel:
+    n = _n()
+    kwargs.setdefault("name", f"Channel {n}")
+    kwargs.setdefault("slug", f"channel-{n}")
+    kwargs.setdefault("kind", ChannelKind.RETAILER)
+    if "position" not in kwargs:
+        kwargs["position"] = n
+    return PurchaseChannel.objects.create(**kwargs)
+
+
+def make_route(provider: Provider, **kwargs) -> Route:
+    n = _n()
+    kwargs.setdefault("label", f"Answer {n}")
+    kwargs.setdefault("slug", f"answer-{n}")
+    kwargs.setdefault("position", n)
+    return Route.objects.create(provider=provider, **kwargs)
+
+
+def make_step(*, route: Route | None = None, channel: PurchaseChannel | None = None, **kwargs):
+    n = _n()
+    kwargs.setdefault("title", f"Step {n}")
+    kwargs.setdefault("position", n)
+    return Step.objects.create(route=route, channel=channel, **kwargs)
+
+
+def make_contact(**kwargs) -> OfficialContact:
+    kwargs.setdefault("kind", "web_form")
+    kwargs.setdefault("value", f"https://example.com/contact/{_n()}")
+    kwargs.setdefault("source_url", "https://example.com/official")
+    return OfficialContact.objects.create(**kwargs)
+
+
+def make_note(provider: Provider, **kwargs) -> ProviderNote:
+    n = _n()
+    kwargs.setdefault("kind", "before")
+    kwargs.setdefault("title", f"Note {n}")
+    kwargs.setdefault("position", n)
+    return ProviderNote.objects.create(provider=provider, **kwargs)
+
+
+def make_question(provider: Provider, **kwargs) -> Question:
+    n = _n()
+    kwargs.setdefault("question", f"Question {n}?")
+    kwargs.setdefault("answer", f"Answer {n}.")
+    kwargs.setdefault("position", n)
+    return Question.objects.create(provider=provider, **kwargs)
