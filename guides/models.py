@@ -82,9 +82,7 @@ class Provider(models.Model):
     )
     summary = models.TextField(blank=True, help_text="One or two sentences for visitors.")
     website = models.URLField(blank=True)
-    difficulty = models.CharField(
-        max_length=12, choices=Difficulty, default=Difficulty.MEDIUM
-    )
+    difficulty = models.CharField(max_length=12, choices=Difficulty, default=Difficulty.MEDIUM)
     minutes_to_cancel = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Typical time to cancel, in minutes."
     )
@@ -317,9 +315,7 @@ class Route(models.Model):
             return
         parent = self.parent
         if self.provider_id and parent.provider_id != self.provider_id:
-            raise ValidationError(
-                {"parent": "The parent route belongs to another provider."}
-            )
+            raise ValidationError({"parent": "The parent route belongs to another provider."})
         depth = 1
         node = parent
         seen = {self.pk} if self.pk else set()
@@ -477,9 +473,7 @@ class Step(models.Model):
         if self.contact_id:
             contact = self.contact
             if self.route_id and contact.provider_id != self.route.provider_id:
-                raise ValidationError(
-                    {"contact": "Choose a contact of this route's provider."}
-                )
+                raise ValidationError({"contact": "Choose a contact of this route's provider."})
             if self.channel_id and contact.channel_id not in {
                 self.channel_id,
                 self.channel.parent_id,

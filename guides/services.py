@@ -61,6 +61,15 @@ class Flow:
         return self.steps is not None
 
     @property
+    def has_contacts(self) -> bool:
+        return any(step.contact is not None for step in self.steps or [])
+
+    @property
+    def answer_trail(self) -> str:
+        """“Apple App Store → On an iPhone or iPad”: the answers given, in order."""
+        return " → ".join(answer.label for answer in self.answers)
+
+    @property
     def heading(self) -> str:
         if self.is_leaf:
             return f"How to cancel {self.provider.name}"
@@ -231,11 +240,9 @@ def steps_for(
         .order_by("position", "pk")
     )
     by_owner: dict[tuple[str, int], list[Step]] = {}
-    for step in found:
+    for step in hide_unverified_contacts(found):
         owner = ("route", step.route_id) if step.route_id else ("channel", step.channel_id)
         by_owner.setdefault(owner, []).append(step)
-        if step.contact is not None and step.contact.verified_on is None:
-            step.contact = None  # only verified contacts are ever shown
     channel_steps = [s for cid in channel_ids for s in by_owner.get(("channel", cid), [])]
     route_steps = [s for rid in route_ids for s in by_owner.get(("route", rid), [])]
     if path and not path[-1].channel_steps_first:
@@ -243,11 +250,26 @@ def steps_for(
     return channel_steps + route_steps
 
 
+def hide_unverified_contacts(steps: list[Step]) -> list[Step]:
+    """Only contacts an editor has verified are ever shown to visitors."""
+    for step in steps:
+        if step.contact is not None and step.contact.verified_on is None:
+            step.contact = None
+    return steps
+
+
 def notes_by_kind(provider: Provider) -> dict[str, list]:
     notes: dict[str, list] = {kind: [] for kind in NoteKind.values}
     for note in provider.notes.all():
         notes.setdefault(note.kind, []).append(note)
     return notes
+
+
+def note_sections(notes: dict[str, list]) -> list[tuple[str, list]]:
+    """The "things to know" shown on the provider page, as (heading, notes) pairs.
+    What happens after cancelling is shown with the steps instead."""
+    kinds = (NoteKind.BEFORE, NoteKind.REFUND, NoteKind.ALTERNATIVE)
+    return [(kind.label, notes[kind]) for kind in kinds if notes.get(kind)]
 
 
 def mailto_href(step: Step) -> str:

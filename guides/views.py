@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 from django_htmx.middleware import HtmxDetails
 
 from . import services
-from .models import Category, Provider, PurchaseChannel, Status
+from .models import Category, Provider, PurchaseChannel, Status, Step
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -81,6 +81,7 @@ def provider_flow(request: HtmxHttpRequest, provider: str, route_path: str = "")
     context = {"provider": provider_obj, "flow": flow, "notes": notes}
     if not partial:
         context["summary"] = flow.tree.summary()
+        context["note_sections"] = services.note_sections(notes)
         if not flow.answers:
             context["questions"] = list(provider_obj.questions.all())
     template = "guides/provider.html#flow" if partial else "guides/provider.html"
@@ -90,8 +91,11 @@ def provider_flow(request: HtmxHttpRequest, provider: str, route_path: str = "")
 @require_safe
 def channel(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     channel = get_object_or_404(PurchaseChannel, slug=slug, parent__isnull=True)
-    variants = list(channel.variants.prefetch_related("steps"))
-    steps = list(channel.steps.select_related("contact"))
+    variant_steps = Prefetch("steps", queryset=Step.objects.select_related("contact"))
+    variants = list(channel.variants.prefetch_related(variant_steps))
+    for variant in variants:
+        services.hide_unverified_contacts(list(variant.steps.all()))
+    steps = services.hide_unverified_contacts(list(channel.steps.select_related("contact")))
     providers = list(
         Provider.objects.published().filter(routes__channel=channel).distinct().order_by("name")
     )
@@ -117,14 +121,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         checks["database"] = "ok"
-    except Exception:  # noqa: BLE001 - any failure means "not ready"
+    except Exception:
         checks["database"] = "unavailable"
     try:
         cache.set("healthz", "ok", 5)
         checks["cache"] = "ok" if cache.get("healthz") == "ok" else "unavailable"
-    except Exception:  # noqa: BLE001
+    except Exception:
         checks["cache"] = "unavailable"
     healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "unavailable", **checks},
-                        status=200 if healthy else 503)
-
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
+    )

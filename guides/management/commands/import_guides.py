@@ -1,0 +1,31 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from guides.importer import GuideImportError, import_paths
+
+
+class Command(BaseCommand):
+    help = (
+        "Create or update guides from YAML or JSON files (default: every file in "
+        "guides/content/). All or nothing: any fault leaves the database unchanged."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="*", help="Files or folders to import.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Report what would change; change nothing."
+        )
+
+    def handle(self, *args, paths, dry_run, **options):
+        try:
+            report = import_paths(paths, dry_run=dry_run)
+        except GuideImportError as exc:
+            raise CommandError(
+                "Import refused, nothing was changed:\n  " + "\n  ".join(exc.errors)
+            ) from exc
+        prefix = "Would change" if dry_run else "Imported"
+        if not report.changed:
+            self.stdout.write("Nothing to change: the database already matches the files.")
+            return
+        self.stdout.write(f"{prefix}:")
+        for line in report.lines():
+            self.stdout.write(f"  {line}")
