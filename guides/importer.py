@@ -235,6 +235,13 @@ class Importer:
             self.report.deleted[obj._meta.verbose_name] += 1
             obj.delete()
 
+    def _unique_slugs(self, entries: list, where: str) -> bool:
+        counts = Counter(entry["slug"] for entry in entries)
+        clashes = sorted(slug for slug, count in counts.items() if count > 1)
+        for slug in clashes:
+            self.errors.append(f"{where}: slug {slug!r} is used by {counts[slug]} entries")
+        return not clashes
+
     @staticmethod
     def _lift(queryset: models.QuerySet) -> None:
         """Move a group's rows above every legal position, so they can be renumbered."""
@@ -267,6 +274,8 @@ class Importer:
         self.steps(entry.get("steps", []), where, channel=obj)
         if parent is None:
             variants = entry.get("variants", [])
+            if not self._unique_slugs(variants, f"{where} > variants"):
+                return
             for index, variant in enumerate(variants):
                 self.channel(
                     variant,
@@ -330,6 +339,8 @@ class Importer:
 
     def routes(self, provider: Provider, parent: Route | None, entries: list, where: str) -> None:
         """Sync one question's answers by slug; answers the file no longer lists go."""
+        if not self._unique_slugs(entries, f"{where} > routes"):
+            return
         siblings = Route.objects.filter(provider=provider, parent=parent)
         existing = {route.slug: route for route in siblings}
         final = {entry["slug"]: index + 1 for index, entry in enumerate(entries)}
@@ -439,7 +450,9 @@ def import_documents(documents: list[Document], *, dry_run: bool = False) -> Rep
     """Validate and apply `documents` in one transaction; raise GuideImportError on any
     fault, with the database unchanged. With `dry_run`, report and roll back."""
     errors = [error for document in documents for error in validate_structure(document)]
-    errors.extend(_duplicate_slugs(documents))
+    if errors:
+        raise GuideImportError(errors)
+    errors = _duplicate_slugs(documents)
     if errors:
         raise GuideImportError(errors)
 

@@ -12,7 +12,9 @@ def provider(db):
 def app_store(db):
     """A channel with standard steps and two variants, like Apple's App Store."""
     store = factories.make_channel(
-        name="App Store", slug="app-store", kind="app_store",
+        name="App Store",
+        slug="app-store",
+        kind="app_store",
         variant_question="Where do you manage it?",
     )
     factories.make_step(channel=store, title="Open your subscriptions", position=1)

@@ -22,6 +22,8 @@ class Command(BaseCommand):
             raise CommandError(
                 "Import refused, nothing was changed:\n  " + "\n  ".join(exc.errors)
             ) from exc
+        if options["verbosity"] < 1:
+            return
         prefix = "Would change" if dry_run else "Imported"
         if not report.changed:
             self.stdout.write("Nothing to change: the database already matches the files.")
