@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 from django_htmx.middleware import HtmxDetails
 
 from . import services
+from .forms import SearchForm
 from .models import Category, Provider, PurchaseChannel, Status, Step
 
 
@@ -46,8 +47,8 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_safe
 def search(request: HtmxHttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")
-    query = query.strip()[:100] if isinstance(query, str) else ""
+    form = SearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
     results: list[Provider] = []
     if query:
         results = list(
@@ -59,7 +60,7 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
             )
             .select_related("category")[:50]
         )
-    context = {"query": query, "results": results}
+    context = {"form": form, "query": query, "results": results}
     template = "guides/search.html#results" if wants_partial(request) else "guides/search.html"
     return vary_on_htmx(render(request, template, context))
 

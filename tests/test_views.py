@@ -191,10 +191,23 @@ def test_wrong_methods_are_refused(client, sample, method, url):
 
 
 @pytest.mark.parametrize(
-    "params", [{"q": "x" * 10_000}, {"q": ["a", "b"]}, {"q": "\x00"}, {"q": "%"}, {"zzz": "1"}]
+    "params",
+    [
+        {"q": "x" * 10_000},
+        {"q": ["a", "b"]},
+        {"q": "\x00"},
+        {"q": "a\x00b"},
+        {"q": "%"},
+        {"zzz": "1"},
+    ],
 )
 def test_junk_search_queries_are_harmless(client, sample, params):
     assert client.get("/search/", params).status_code == 200
+
+
+def test_an_overlong_search_says_why(client, sample):
+    response = client.get("/search/", {"q": "x" * 101})
+    assert b"at most 100 characters" in response.content
 
 
 def test_junk_htmx_headers_are_harmless(client, sample):
