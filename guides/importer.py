@@ -358,6 +358,18 @@ class Importer:
                 if channel is None:
                     self.errors.append(f"{here}: channel: no channel {entry['channel']!r}")
                     continue
+                if entry.get("variant"):
+                    variant = channel.variants.filter(slug=entry["variant"]).first()
+                    if variant is None:
+                        self.errors.append(
+                            f"{here}: variant: channel {channel.slug!r} has no variant "
+                            f"{entry['variant']!r}"
+                        )
+                        continue
+                    channel = variant
+            elif entry.get("variant"):
+                self.errors.append(f"{here}: variant: name the channel it belongs to")
+                continue
             route = existing.get(entry["slug"]) or Route(
                 provider=provider, parent=parent, slug=entry["slug"]
             )

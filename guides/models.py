@@ -245,8 +245,10 @@ class Route(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="routes",
-        limit_choices_to={"parent__isnull": True},
-        help_text="Where it was bought; its standard steps are shown with this route's.",
+        help_text=(
+            "Where it was bought; its standard steps are shown with this route's. "
+            "Choose a variant (App Store → on a Mac) to skip the question between them."
+        ),
     )
     label = models.CharField(max_length=120, help_text="The answer, e.g. “Apple App Store”.")
     slug = models.SlugField(max_length=80)

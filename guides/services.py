@@ -112,19 +112,24 @@ class RouteTree:
         self.provider = provider
         self.routes = list(
             Route.objects.filter(provider=provider)
-            .select_related("channel")
+            .select_related("channel__parent")
             .order_by("position", "pk")
         )
         self.children: dict[int | None, list[Route]] = {}
         for route in self.routes:
             self.children.setdefault(route.parent_id, []).append(route)
 
-    def effective_channel(self, path: list[Route]) -> PurchaseChannel | None:
-        """A route's channel, or the nearest ancestor's."""
+    def effective_channel(
+        self, path: list[Route]
+    ) -> tuple[PurchaseChannel | None, PurchaseChannel | None]:
+        """The channel of the last route on `path` (or of its nearest ancestor that has one),
+        and the variant, where the route names a variant rather than a whole channel."""
         for route in reversed(path):
             if route.channel_id:
-                return route.channel
-        return None
+                if route.channel.parent_id:
+                    return route.channel.parent, route.channel
+                return route.channel, None
+        return None, None
 
     def summary(self) -> Summary:
         online: set[bool] = set()
@@ -132,8 +137,9 @@ class RouteTree:
         for route in self.routes:
             if route.channel_id is None:
                 continue
-            if route.channel.method not in methods:
-                methods.append(route.channel.method)
+            channel = route.channel.parent if route.channel.parent_id else route.channel
+            if channel.method not in methods:
+                methods.append(channel.method)
             online.add(route.channel.online)
         if online == {True}:
             cancel_online = "Yes"
@@ -170,8 +176,8 @@ def resolve_flow(provider: Provider, route_path: str = "") -> Flow:
             question = route.question or "Which of these applies to you?"
             continue
         # A route without answers of its own: the segment may choose its channel's variant.
-        channel = tree.effective_channel(path)
-        if flow.variant is not None or channel is None:
+        channel, preset = tree.effective_channel(path)
+        if flow.variant is not None or preset is not None or channel is None:
             raise Http404("No such answer.")
         variants = variants if variants is not None else list(channel.variants.all())
         variant = next((v for v in variants if v.slug == slug), None)
@@ -205,7 +211,8 @@ def resolve_flow(provider: Provider, route_path: str = "") -> Flow:
         ]
         return flow
 
-    flow.channel = tree.effective_channel(path)
+    flow.channel, preset = tree.effective_channel(path)
+    flow.variant = flow.variant or preset
     if flow.channel is not None and flow.variant is None:
         variants = list(flow.channel.variants.all()) if variants is None else variants
         if variants:
@@ -221,7 +228,9 @@ def resolve_flow(provider: Provider, route_path: str = "") -> Flow:
 
 
 def _hint(route: Route) -> str:
-    return route.channel.hint if route.channel_id else ""
+    if not route.channel_id:
+        return ""
+    return route.channel.hint or (route.channel.parent.hint if route.channel.parent_id else "")
 
 
 def steps_for(

@@ -146,3 +146,17 @@ def test_mailto_link_carries_subject_and_body(provider):
     assert services.mailto_href(step) == (
         "mailto:help@example.com?subject=Cancel%20my%20plan&body=Please%20cancel.%0AThanks"
     )
+
+
+def test_a_route_may_name_the_variant_itself(flow_provider, app_store):
+    iphone = app_store.variants.get(slug="iphone")
+    in_app = factories.make_route(
+        flow_provider, slug="in-app", label="In the app", channel=iphone, position=3
+    )
+    flow = services.resolve_flow(flow_provider, "in-app")
+    assert flow.is_leaf  # no question about the device: the route answered it
+    assert (flow.channel, flow.variant) == (app_store, iphone)
+    assert titles(flow) == ["Open your subscriptions", "Open Settings on the iPhone"]
+    with pytest.raises(Http404):
+        services.resolve_flow(flow_provider, "in-app/mac")
+    assert in_app.get_absolute_url() == "/cancel/acme/in-app/"
