@@ -65,11 +65,6 @@ class Flow:
         return any(step.contact is not None for step in self.steps or [])
 
     @property
-    def answer_trail(self) -> str:
-        """“Apple App Store → On an iPhone or iPad”: the answers given, in order."""
-        return " → ".join(answer.label for answer in self.answers)
-
-    @property
     def heading(self) -> str:
         if self.is_leaf:
             return f"How to cancel {self.provider.name}"

@@ -64,7 +64,7 @@ def test_leaf_steps_are_channel_then_each_route_from_the_top(flow_provider):
         "Confirm",
     ]
     assert flow.channel.slug == "site"  # inherited from the parent route
-    assert flow.answer_trail == "Website → Region A"
+    assert flow.title == "Cancel Acme Antivirus: Website, Region A"
 
 
 def test_route_steps_first_when_the_leaf_says_so(flow_provider):
