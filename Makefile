@@ -1,4 +1,4 @@
-# cancelflow — make run · make test · make lint · make bench
+# cancelflow — make run · make test · make lint
 #
 # Finds a Python >= 3.12 by itself: first on PATH, then among pyenv's versions.
 
@@ -24,7 +24,7 @@ echo "No Python >= 3.12 found on PATH or in pyenv; install one (e.g. pyenv insta
 exit 1
 endef
 
-.PHONY: help venv run migrate content test test-fast lint format superuser clean
+.PHONY: help venv run migrate content test lint format superuser clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'

@@ -1,0 +1,150 @@
+"""Real-browser tests: Playwright driving the system's Chromium against pytest-django's
+live server.
+
+Playwright cannot download a browser of its own here, so these tests use the Chromium the
+system has (Debian's `chromium` package). Without one they are skipped locally, and fail
+when the CI environment variable is set, so that CI can never skip them silently.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API runs an asyncio event loop in this thread; Django would otherwise
+# refuse the ORM calls that the tests (and their fixtures) make while it is running.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+BROWSER_DIR = Path(__file__).resolve().parent
+CHROMIUM_NAMES = ("chromium", "chromium-browser")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+TIMEOUT_MS = 10_000
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no", "off"}
+
+
+def find_chromium() -> str | None:
+    """The system's Chromium: $CHROMIUM if set, else the first of CHROMIUM_NAMES on PATH."""
+    override = os.environ.get("CHROMIUM")
+    if override:
+        return shutil.which(override)
+    for name in CHROMIUM_NAMES:
+        path = shutil.which(name)
+        if path:
+            return path
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test in this folder drives a real browser: mark it so `-m "not browser"` works."""
+    for item in items:
+        if BROWSER_DIR in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = find_chromium()
+    if path is None:
+        looked_for = os.environ.get("CHROMIUM") or ", ".join(CHROMIUM_NAMES)
+        reason = (
+            f"no Chromium found (looked for {looked_for} on PATH); "
+            "install Debian's `chromium` package to run the browser tests"
+        )
+        if in_ci():
+            pytest.fail(f"CI is set but the browser tests cannot run: {reason}", pytrace=False)
+        pytest.skip(reason)
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str) -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@dataclass
+class PageLog:
+    """What a page said while a test ran: console errors, uncaught errors, page loads."""
+
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    loads: list[str] = field(default_factory=list)
+
+    def csp_violations(self) -> list[str]:
+        return [
+            message
+            for message in self.console_errors
+            if "Content Security Policy" in message or "Content-Security-Policy" in message
+        ]
+
+    def assert_clean(self) -> None:
+        assert not self.csp_violations(), "Content-Security-Policy violations:\n" + "\n".join(
+            self.csp_violations()
+        )
+        assert not self.page_errors, "Uncaught JavaScript errors:\n" + "\n".join(self.page_errors)
+
+
+def _open_page(browser, *, java_script_enabled: bool) -> Iterator[tuple]:
+    context = browser.new_context(java_script_enabled=java_script_enabled)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    log = PageLog()
+    page.on(
+        "console",
+        lambda message: (
+            log.console_errors.append(message.text) if message.type == "error" else None
+        ),
+    )
+    page.on("pageerror", lambda error: log.page_errors.append(str(error)))
+    page.on("load", lambda p: log.loads.append(p.url))
+    try:
+        yield page, log
+    finally:
+        context.close()
+    # Checked after every test, so no test can forget it.
+    log.assert_clean()
+
+
+@pytest.fixture
+def page_and_log(browser) -> Iterator[tuple]:
+    """A fresh page with JavaScript on, and the log of what it said."""
+    yield from _open_page(browser, java_script_enabled=True)
+
+
+@pytest.fixture
+def nojs_page_and_log(browser) -> Iterator[tuple]:
+    """A fresh page with JavaScript off, and the log of what it said."""
+    yield from _open_page(browser, java_script_enabled=False)
+
+
+@pytest.fixture
+def shipped_guides(transactional_db) -> None:
+    """The guides the project ships (guides/content/*.yaml), as `make run` loads them."""
+    from django.core.management import call_command
+
+    call_command("import_guides", verbosity=0)
