@@ -445,7 +445,7 @@ class Step(models.Model):
                 condition=Q(route__isnull=False, channel__isnull=True)
                 | Q(route__isnull=True, channel__isnull=False),
                 name="step_route_xor_channel",
-                violation_error_message="A step belongs to a route or to a channel, not both.",
+                violation_error_message="A step belongs to exactly one route or channel.",
             ),
             models.UniqueConstraint(
                 fields=["route", "position"],
@@ -466,8 +466,7 @@ class Step(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if bool(self.route_id) == bool(self.channel_id):
-            raise ValidationError("A step belongs to a route or to a channel, not both.")
+        # Belonging to exactly one route or channel is the step_route_xor_channel constraint.
         if self.link_label and not self.link_url:
             raise ValidationError({"link_url": "A link label needs a link."})
         if self.email_body and not self.email_subject:

@@ -21,7 +21,7 @@ def refused_by_database(make):
 def test_step_belongs_to_a_route_or_a_channel_not_both(route, app_store):
     refused_by_database(lambda: Step.objects.create(route=route, channel=app_store, title="x"))
     refused_by_database(lambda: Step.objects.create(title="orphan"))
-    with pytest.raises(ValidationError, match="route or to a channel"):
+    with pytest.raises(ValidationError, match="exactly one route or channel"):
         Step(route=route, channel=app_store, title="x", position=9).full_clean()
 
 

@@ -1,0 +1,653 @@
+"""The editors' admin: everything a guide is made of can be maintained here, without code.
+
+Ordered things (routes, steps, notes, questions, variants) are edited in tabular inlines
+with a plain `position` column; static/js/admin-ordering.js lets editors drag the rows (or
+move them with buttons) and renumbers the positions. Positions are protected by unique
+database constraints, so a reordered list cannot be validated or saved row by row:
+
+- each row's form leaves `position` out of its own unique and constraint checks (the
+  database still holds the old positions), and the formset checks the new positions
+  against each other instead, with an error an editor can act on;
+- the save goes through `services.save_reordered`, which lifts the rows that move out of
+  the way first, inside a transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+from functools import partial
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, F
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from .models import (
+    MAX_POSITION,
+    MAX_ROUTE_DEPTH,
+    Category,
+    OfficialContact,
+    Provider,
+    ProviderNote,
+    PurchaseChannel,
+    Question,
+    Route,
+    Step,
+)
+from .services import save_reordered
+
+ORDERED_CLASS = "cf-ordered"  # the class admin-ordering.js looks for on an inline's fieldset
+SMALL_TEXTAREA = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 36})}}
+
+
+# Ordered inlines: the form, the formset, the inline -------------------------------------
+
+
+class PositionedForm(forms.ModelForm):
+    """A row of an ordered inline. Its position is checked by the formset, not one by one."""
+
+    position = forms.IntegerField(
+        min_value=0,
+        max_value=MAX_POSITION,
+        help_text="Drag the rows (or use the arrows) to reorder; or type the order here.",
+        widget=forms.NumberInput(attrs={"class": "cf-position"}),
+    )
+
+    def _get_validation_exclusions(self):
+        # The database still holds the old positions, so a swap would look like a clash.
+        exclusions = super()._get_validation_exclusions()
+        exclusions.add("position")
+        return exclusions
+
+
+def _value_key(value):
+    return value.pk if isinstance(value, models.Model) else value
+
+
+class PositionedInlineFormSet(forms.BaseInlineFormSet):
+    """An inline formset whose rows must not share a position (or a slug) among themselves.
+
+    `position_scope` names the fields, besides the inline's foreign key, within which
+    positions (and the other `distinct_fields`) are unique: a provider's routes are
+    numbered per parent, so its formset has `position_scope = ("parent",)`.
+    """
+
+    position_scope: tuple[str, ...] = ()
+    scope_label = ""  # how an error names the scope, e.g. " under the same question"
+    distinct_fields: tuple[str, ...] = ("position",)
+
+    def kept_forms(self):
+        for form in self.forms:
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            if hasattr(form, "cleaned_data") and form.cleaned_data:
+                yield form
+
+    def clean(self) -> None:
+        super().clean()
+        clashes = []
+        for name in self.distinct_fields:
+            seen: dict[tuple, forms.Form] = {}
+            clashing: list[forms.Form] = []
+            for form in self.kept_forms():
+                if name not in form.cleaned_data or form.has_error(name):
+                    continue
+                key = tuple(_value_key(form.cleaned_data.get(s)) for s in self.position_scope)
+                key += (form.cleaned_data[name],)
+                if key in seen:
+                    clashing += [seen[key], form]
+                else:
+                    seen[key] = form
+            for form in dict.fromkeys(clashing):  # each form once, in order
+                form.add_error(name, f"Another row{self.scope_label} has this {name} too.")
+            if clashing:
+                clashes.append(name)
+        if clashes:
+            raise ValidationError(
+                "Two rows share a %(what)s. Give each row its own, or drag the rows into order.",
+                code="duplicate",
+                params={"what": " and a ".join(clashes)},
+            )
+
+    def moved_pks(self) -> list[int]:
+        """Existing rows that move: their position (or scope) changed, or they go away."""
+        tracked = {"position", *self.position_scope}
+        deleted = set(self.deleted_forms)
+        return [
+            form.instance.pk
+            for form in self.initial_forms
+            if form.instance.pk is not None
+            and (form in deleted or tracked.intersection(form.changed_data))
+        ]
+
+
+class OrderedTabularInline(admin.TabularInline):
+    formset = PositionedInlineFormSet
+    form = PositionedForm
+    extra = 0
+    classes = [ORDERED_CLASS]
+    formfield_overrides = SMALL_TEXTAREA
+
+    class Media:
+        js = ["js/admin-ordering.js"]
+        css = {"all": ["css/admin-ordering.css"]}
+
+
+class EditorAdmin(admin.ModelAdmin):
+    """Saves ordered inlines without tripping the unique-position constraints.
+
+    (Admins that annotate a count re-state the model's ordering: a grouped query drops it,
+    and the autocomplete view paginates what get_queryset returns.)
+    """
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is OfficialContact:
+            for row in formset.forms:
+                _note_verifier(request, row)
+        save = partial(super().save_formset, request, form, formset, change)
+        if isinstance(formset, PositionedInlineFormSet):
+            save_reordered(formset.model, formset.moved_pks(), save)
+        else:
+            save()
+
+
+def _note_verifier(request, form) -> None:
+    """Whoever sets a contact's verification date is recorded as its verifier."""
+    if "verified_on" in form.changed_data and form.instance.verified_on:
+        form.instance.verified_by = request.user
+
+
+# List filters -----------------------------------------------------------------------------
+
+
+class VerifiedFilter(admin.SimpleListFilter):
+    title = "last verified"
+    parameter_name = "verified"
+    STALE_AFTER = datetime.timedelta(days=183)
+
+    def lookups(self, request, model_admin):
+        return [
+            ("recent", "In the last six months"),
+            ("stale", "More than six months ago"),
+            ("never", "Never"),
+        ]
+
+    def queryset(self, request, queryset):
+        since = timezone.localdate() - self.STALE_AFTER
+        if self.value() == "recent":
+            return queryset.filter(last_verified_on__gte=since)
+        if self.value() == "stale":
+            return queryset.filter(last_verified_on__lt=since)
+        if self.value() == "never":
+            return queryset.filter(last_verified_on__isnull=True)
+        return queryset
+
+
+class ChannelLevelFilter(admin.SimpleListFilter):
+    title = "level"
+    parameter_name = "level"
+
+    def lookups(self, request, model_admin):
+        return [("top", "Channels"), ("variant", "Variants")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "top":
+            return queryset.filter(parent__isnull=True)
+        if self.value() == "variant":
+            return queryset.filter(parent__isnull=False)
+        return queryset
+
+
+class OwnerFilter(admin.SimpleListFilter):
+    title = "belongs to"
+    parameter_name = "owner"
+
+    def lookups(self, request, model_admin):
+        return [("route", "A route"), ("channel", "A channel")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "route":
+            return queryset.filter(route__isnull=False)
+        if self.value() == "channel":
+            return queryset.filter(channel__isnull=False)
+        return queryset
+
+
+# Categories -------------------------------------------------------------------------------
+
+
+@admin.register(Category)
+class CategoryAdmin(EditorAdmin):
+    list_display = ["name", "slug", "provider_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).annotate(provider_count=Count("providers"))
+        return qs.order_by(*Category._meta.ordering)
+
+    @admin.display(description="Providers", ordering="provider_count")
+    def provider_count(self, category: Category) -> int:
+        return category.provider_count
+
+
+# Providers --------------------------------------------------------------------------------
+
+
+class ProviderRouteFormSet(PositionedInlineFormSet):
+    """All the routes of one provider: positions and slugs are unique per parent, and the
+    parents chosen must keep the flow a tree."""
+
+    position_scope = ("parent",)
+    scope_label = " under the same question"
+    distinct_fields = ("position", "slug")
+
+    @cached_property
+    def parent_routes(self) -> list[Route]:
+        """The parents a row may choose: this provider's routes, loaded once for all rows."""
+        if self.instance.pk is None:
+            return []
+        return list(
+            Route.objects.filter(provider=self.instance)
+            .select_related("parent")
+            .order_by(F("parent_id").asc(nulls_first=True), "position", "pk")
+        )
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        parent = form.fields.get("parent")
+        if parent is not None:
+            parent.queryset = (
+                Route.objects.filter(provider=self.instance)
+                if self.instance.pk is not None
+                else Route.objects.none()
+            )
+            parent.choices = [("", parent.empty_label)] + [
+                (route.pk, _route_choice_label(route)) for route in self.parent_routes
+            ]
+
+    def clean(self) -> None:
+        try:
+            super().clean()
+        finally:
+            self._check_tree()
+
+    def _check_tree(self) -> None:
+        """The parents as submitted: none deleted, no loop, no deeper than allowed."""
+        deleted = {
+            form.instance.pk
+            for form in self.initial_forms
+            if self.can_delete and self._should_delete_form(form)
+        }
+        parent_of: dict[int | None, int | None] = {}
+        kept = list(self.kept_forms())
+        for form in kept:
+            if form.instance.pk is not None:
+                parent_of[form.instance.pk] = self._parent_pk(form)
+        for form in kept:
+            if form.has_error("parent"):
+                continue
+            node = self._parent_pk(form)
+            if node in deleted:
+                form.add_error(
+                    "parent",
+                    "This answer's parent is being deleted: delete this answer too, "
+                    "or choose another parent.",
+                )
+                continue
+            seen = {form.instance.pk}
+            depth = 1
+            while node is not None:
+                if node in seen:
+                    form.add_error("parent", "This parent would make the flow loop back on itself.")
+                    break
+                seen.add(node)
+                depth += 1
+                if depth > MAX_ROUTE_DEPTH:
+                    form.add_error(
+                        "parent", f"A flow can be at most {MAX_ROUTE_DEPTH} questions deep."
+                    )
+                    break
+                node = parent_of.get(node)
+
+    @staticmethod
+    def _parent_pk(form) -> int | None:
+        if "parent" in form.cleaned_data:
+            return _value_key(form.cleaned_data["parent"])
+        return form.initial.get("parent")
+
+
+def _route_choice_label(route: Route) -> str:
+    return f"{route.parent.label} → {route.label}" if route.parent_id else route.label
+
+
+class ProviderRouteInline(OrderedTabularInline):
+    model = Route
+    formset = ProviderRouteFormSet
+    fk_name = "provider"
+    fields = ["position", "label", "slug", "parent", "channel", "question", "channel_steps_first"]
+    prepopulated_fields = {"slug": ["label"]}
+    autocomplete_fields = ["channel"]
+    show_change_link = True
+    verbose_name = "route"
+    verbose_name_plural = "routes (answers in the flow; open one to edit its steps)"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("provider", "channel")
+            .order_by(F("parent_id").asc(nulls_first=True), "position", "pk")
+        )
+
+
+class ProviderNoteInline(OrderedTabularInline):
+    model = ProviderNote
+    fields = ["position", "kind", "title", "body", "source_url"]
+
+
+class QuestionInline(OrderedTabularInline):
+    model = Question
+    fields = ["position", "question", "answer", "source_url"]
+    verbose_name = "question (FAQ)"
+    verbose_name_plural = "questions (FAQ)"
+
+
+class ContactInline(admin.TabularInline):
+    model = OfficialContact
+    extra = 0
+    fields = ["kind", "label", "value", "region", "source_url", "verified_on", "verified_by"]
+    readonly_fields = ["verified_by"]
+    show_change_link = True
+
+
+class ProviderContactInline(ContactInline):
+    fk_name = "provider"
+
+
+@admin.register(Provider)
+class ProviderAdmin(EditorAdmin):
+    list_display = [
+        "name",
+        "category",
+        "status",
+        "difficulty",
+        "route_count",
+        "last_verified_on",
+        "popular",
+    ]
+    list_filter = ["status", VerifiedFilter, "category", "difficulty", "popular"]
+    list_select_related = ["category"]
+    search_fields = ["name", "slug", "aliases"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["category"]
+    readonly_fields = ["updated_at"]
+    save_on_top = True
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "category", "status", "popular"]}),
+        (
+            "What visitors read",
+            {
+                "fields": [
+                    "summary",
+                    "aliases",
+                    "website",
+                    "difficulty",
+                    "minutes_to_cancel",
+                    "first_question",
+                ]
+            },
+        ),
+        ("Verification", {"fields": ["last_verified_on", "sources", "updated_at"]}),
+    ]
+    inlines = [ProviderRouteInline, ProviderNoteInline, QuestionInline, ProviderContactInline]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).annotate(route_count=Count("routes"))
+        return qs.order_by(*Provider._meta.ordering)
+
+    @admin.display(description="Routes", ordering="route_count")
+    def route_count(self, provider: Provider) -> int:
+        return provider.route_count
+
+
+# Purchase channels ------------------------------------------------------------------------
+
+
+class VariantFormSet(PositionedInlineFormSet):
+    distinct_fields = ("position", "slug")
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "kind" in form.fields and self.instance.pk is not None:
+            form.fields["kind"].initial = self.instance.kind
+
+
+class VariantInline(OrderedTabularInline):
+    model = PurchaseChannel
+    formset = VariantFormSet
+    fk_name = "parent"
+    fields = ["position", "name", "slug", "kind", "hint", "online", "website"]
+    prepopulated_fields = {"slug": ["name"]}
+    show_change_link = True
+    verbose_name = "variant"
+    verbose_name_plural = "variants (open one to edit its own steps)"
+
+
+class StepInline(OrderedTabularInline):
+    model = Step
+    fields = ["position", "kind", "title", "body", "link_url", "link_label", "contact"]
+    autocomplete_fields = ["contact"]
+    show_change_link = True
+    verbose_name_plural = "steps (open one for its email template and source)"
+
+
+class ChannelStepInline(StepInline):
+    fk_name = "channel"
+    verbose_name_plural = "standard steps (open one for its email template and source)"
+
+
+class ChannelContactInline(ContactInline):
+    fk_name = "channel"
+
+
+@admin.register(PurchaseChannel)
+class PurchaseChannelAdmin(EditorAdmin):
+    list_display = [
+        "__str__",
+        "kind",
+        "online",
+        "position",
+        "step_count",
+        "last_verified_on",
+    ]
+    list_filter = [ChannelLevelFilter, "kind", "online", VerifiedFilter]
+    list_select_related = ["parent"]
+    search_fields = ["name", "slug", "hint", "parent__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "parent", "kind", "position"]}),
+        ("What visitors read", {"fields": ["hint", "website", "online", "variant_question"]}),
+        ("Verification", {"fields": ["last_verified_on", "sources"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("parent")
+            .annotate(step_count=Count("steps"))
+            .order_by(*PurchaseChannel._meta.ordering)
+        )
+
+    def get_inlines(self, request, obj):
+        # A new channel's steps wait for the channel to exist (save, then add them).
+        if obj is None:
+            return []
+        if obj.parent_id:
+            return [ChannelStepInline, ChannelContactInline]
+        return [ChannelStepInline, VariantInline, ChannelContactInline]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        parent = form.base_fields.get("parent")
+        if parent is not None:
+            tops = PurchaseChannel.objects.filter(parent__isnull=True)
+            if obj is not None:
+                tops = tops.exclude(pk=obj.pk)
+            parent.queryset = tops
+        return form
+
+    @admin.display(description="Standard steps", ordering="step_count")
+    def step_count(self, channel: PurchaseChannel) -> int:
+        return channel.step_count
+
+
+# Routes -----------------------------------------------------------------------------------
+
+
+class RouteStepInline(StepInline):
+    fk_name = "route"
+
+
+class ChildRouteFormSet(PositionedInlineFormSet):
+    distinct_fields = ("position", "slug")
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # A new answer belongs to the same provider as the question it answers.
+        if form.instance.provider_id is None:
+            form.instance.provider_id = self.instance.provider_id
+
+
+class ChildRouteInline(OrderedTabularInline):
+    model = Route
+    formset = ChildRouteFormSet
+    fk_name = "parent"
+    fields = ["position", "label", "slug", "channel", "question", "channel_steps_first"]
+    prepopulated_fields = {"slug": ["label"]}
+    autocomplete_fields = ["channel"]
+    show_change_link = True
+    verbose_name = "answer to this route's question"
+    verbose_name_plural = "answers to this route's question"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("provider", "channel")
+
+
+@admin.register(Route)
+class RouteAdmin(EditorAdmin):
+    list_display = ["label", "provider", "parent", "channel", "position", "step_count"]
+    list_filter = ["provider__status", ("channel", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["provider", "parent__provider", "channel__parent"]
+    search_fields = ["label", "slug", "provider__name", "provider__slug"]
+    prepopulated_fields = {"slug": ["label"]}
+    autocomplete_fields = ["provider", "parent", "channel"]
+    fieldsets = [
+        (None, {"fields": ["provider", "parent", "label", "slug", "position"]}),
+        ("Where it was bought", {"fields": ["channel", "channel_steps_first"]}),
+        ("The next question", {"fields": ["question"]}),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("provider")
+            .annotate(step_count=Count("steps"))
+            .order_by(*Route._meta.ordering)
+        )
+
+    def get_inlines(self, request, obj):
+        # A new route's steps and answers wait for the route to exist (save, then add them).
+        return [] if obj is None else [RouteStepInline, ChildRouteInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Moving a route to another provider would tear it from its parent and answers.
+        return ["provider"] if obj is not None else []
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        parent = form.base_fields.get("parent")
+        if parent is not None and obj is not None:
+            parent.queryset = Route.objects.filter(provider_id=obj.provider_id).exclude(pk=obj.pk)
+        return form
+
+    @admin.display(description="Steps", ordering="step_count")
+    def step_count(self, route: Route) -> int:
+        return route.step_count
+
+
+# Steps and contacts -----------------------------------------------------------------------
+
+
+@admin.register(Step)
+class StepAdmin(EditorAdmin):
+    list_display = ["title", "owner", "kind", "position"]
+    list_filter = [OwnerFilter, "kind", ("channel", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["route__provider", "channel__parent"]
+    search_fields = [
+        "title",
+        "body",
+        "route__label",
+        "route__provider__name",
+        "channel__name",
+    ]
+    autocomplete_fields = ["route", "channel", "contact"]
+    fieldsets = [
+        (
+            "Belongs to",
+            {
+                "fields": ["route", "channel", "position"],
+                "description": "A step belongs to exactly one route or channel.",
+            },
+        ),
+        (None, {"fields": ["kind", "title", "body"]}),
+        ("Link and contact", {"fields": ["link_url", "link_label", "contact"]}),
+        ("Email template", {"fields": ["email_subject", "email_body"]}),
+        ("Source", {"fields": ["source_url"]}),
+    ]
+
+    @admin.display(description="Belongs to")
+    def owner(self, step: Step) -> str:
+        return str(step.route if step.route_id else step.channel)
+
+    def view_on_site(self, step: Step) -> str:
+        owner = step.route if step.route_id else step.channel
+        return owner.get_absolute_url()
+
+
+@admin.register(OfficialContact)
+class OfficialContactAdmin(EditorAdmin):
+    list_display = ["__str__", "kind", "owner", "region", "verified_on"]
+    list_filter = ["kind", ("verified_on", admin.EmptyFieldListFilter)]
+    list_select_related = ["provider", "channel__parent"]
+    search_fields = ["value", "label", "region", "provider__name", "channel__name"]
+    autocomplete_fields = ["provider", "channel"]
+    readonly_fields = ["verified_by"]
+    fieldsets = [
+        (
+            "Belongs to",
+            {
+                "fields": ["provider", "channel"],
+                "description": "A contact belongs to one provider or to one channel.",
+            },
+        ),
+        (None, {"fields": ["kind", "label", "value", "region"]}),
+        ("Verification", {"fields": ["source_url", "verified_on", "verified_by"]}),
+    ]
+
+    @admin.display(description="Belongs to")
+    def owner(self, contact: OfficialContact) -> str:
+        return str(contact.provider if contact.provider_id else contact.channel)
+
+    def view_on_site(self, contact: OfficialContact) -> str:
+        owner = contact.provider if contact.provider_id else contact.channel
+        return owner.get_absolute_url()
+
+    def save_model(self, request, obj, form, change):
+        _note_verifier(request, form)
+        super().save_model(request, obj, form, change)
