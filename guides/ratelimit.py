@@ -1,0 +1,42 @@
+"""Per-client rate limits kept in the cache (shared by every instance when REDIS_URL is set).
+
+A client is known only by a keyed hash of its address: no raw IP address is ever stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+
+def client_fingerprint(request: HttpRequest) -> str:
+    """A keyed hash of the client's address: stable for a client, useless to anyone else."""
+    address = request.META.get("REMOTE_ADDR", "") or "unknown"
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    retry_after: int  # seconds until the window resets
+
+
+def hit(request: HttpRequest, scope: str, *, limit: int, window: int) -> Verdict:
+    """Count one action of `scope` by this client; refuse past `limit` per `window` seconds."""
+    now = int(time.time())
+    bucket = now // window
+    key = f"ratelimit:{scope}:{client_fingerprint(request)}:{bucket}"
+    cache.add(key, 0, timeout=window + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr: start again
+        cache.set(key, 1, timeout=window + 1)
+        count = 1
+    return Verdict(allowed=count <= limit, retry_after=(bucket + 1) * window - now)
