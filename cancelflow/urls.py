@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from cancelflow.security import admin_login
 from guides import views as guide_views
 
 admin.site.site_header = "cancelflow editors"
@@ -10,6 +11,7 @@ admin.site.index_title = "Guides"
 admin.site.site_url = "/"
 
 urlpatterns = [
+    path(f"{settings.ADMIN_PATH}login/", admin_login, name="admin_login"),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("healthz", guide_views.healthz, name="healthz"),
     path("robots.txt", guide_views.robots_txt, name="robots_txt"),

@@ -28,11 +28,22 @@ class Verdict:
     retry_after: int  # seconds until the window resets
 
 
-def hit(request: HttpRequest, scope: str, *, limit: int, window: int) -> Verdict:
-    """Count one action of `scope` by this client; refuse past `limit` per `window` seconds."""
+def _key(request: HttpRequest, scope: str, window: int) -> tuple[str, int, int]:
     now = int(time.time())
     bucket = now // window
-    key = f"ratelimit:{scope}:{client_fingerprint(request)}:{bucket}"
+    return f"ratelimit:{scope}:{client_fingerprint(request)}:{bucket}", now, bucket
+
+
+def peek(request: HttpRequest, scope: str, *, limit: int, window: int) -> Verdict:
+    """Whether this client is still under `limit` for `scope`, without counting anything."""
+    key, now, bucket = _key(request, scope, window)
+    count = cache.get(key, 0)
+    return Verdict(allowed=count < limit, retry_after=(bucket + 1) * window - now)
+
+
+def hit(request: HttpRequest, scope: str, *, limit: int, window: int) -> Verdict:
+    """Count one action of `scope` by this client; refuse past `limit` per `window` seconds."""
+    key, now, bucket = _key(request, scope, window)
     cache.add(key, 0, timeout=window + 1)
     try:
         count = cache.incr(key)

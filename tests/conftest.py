@@ -1,6 +1,15 @@
 import pytest
+from django.core.cache import cache
 
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: no rate-limit counts or pages from another."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

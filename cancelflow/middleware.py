@@ -1,0 +1,97 @@
+"""Project-wide middleware: request ids and one log line per request, security headers the
+framework does not set itself, and a friendly 503 when the database is unreachable."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+
+request_log = logging.getLogger("cancelflow.request")
+REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+        "interest-cohort",
+    )
+)
+
+
+class RequestIdMiddleware:
+    """Give every request an id (a sane incoming X-Request-ID, or a new one), return it in
+    the response, and log one structured line per request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        request.id = incoming if REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
+        started = time.perf_counter()
+        response = self.get_response(request)
+        response["X-Request-ID"] = request.id
+        request_log.info(
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status_code,
+            extra={
+                "request_id": request.id,
+                "method": request.method,
+                "path": request.path[:500],
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                "bytes": len(response.content) if not response.streaming else None,
+                "htmx": request.headers.get("HX-Request") == "true",
+            },
+        )
+        return response
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django's SecurityMiddleware does not send."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """When the database is down, visitors get a calm 503 page, never a stack trace."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logging.getLogger("cancelflow").error(
+            "database unavailable",
+            exc_info=exception,
+            extra={"request_id": getattr(request, "id", "")},
+        )
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        response["Cache-Control"] = "no-store"
+        return response
