@@ -1,4 +1,4 @@
-# cancelflow — make run · make test · make lint
+# cancelflow — make run · make test · make lint · make bench
 #
 # Finds a Python >= 3.12 by itself: first on PATH, then among pyenv's versions.
 
@@ -24,7 +24,7 @@ echo "No Python >= 3.12 found on PATH or in pyenv; install one (e.g. pyenv insta
 exit 1
 endef
 
-.PHONY: help venv run migrate content test lint format superuser clean
+.PHONY: help venv run migrate content test lint format superuser bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -52,6 +52,12 @@ superuser: migrate ## create an editor account with every permission
 
 test: venv ## run the whole test suite (browser tests included when Chromium is installed)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: venv ## measure every page against a bare baseline with wrk (figures in bench/results/)
+	@command -v wrk >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk; \
+	  else echo "make bench needs wrk: sudo apt-get install wrk" >&2; exit 1; fi; }
+	$(PY) bench/run.py
 
 lint: venv ## ruff lint and format check, and no missing migrations
 	$(BIN)/ruff check .

@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "cancelflow.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "cancelflow.middleware.SecurityHeadersMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -66,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "guides.pagecache.PageCacheMiddleware",
     "cancelflow.middleware.DatabaseUnavailableMiddleware",
 ]
 
@@ -107,7 +109,22 @@ if os.environ.get("REDIS_URL"):
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+
+# Anonymous guide pages are cached for this long (and dropped at once when a guide
+# changes): see guides/pagecache.py. CANCELFLOW_PAGE_CACHE=0 turns the cache off.
+PAGE_CACHE_SECONDS = (
+    int(os.environ.get("CANCELFLOW_PAGE_CACHE_SECONDS", "600"))
+    if env_bool("CANCELFLOW_PAGE_CACHE", True)
+    else 0
+)
+# make bench serves a bare baseline view to compare every page with.
+BENCH = env_bool("CANCELFLOW_BENCH")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

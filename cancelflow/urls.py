@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
+from django.http import HttpResponse
 from django.urls import include, path
 
 from cancelflow.security import admin_login
@@ -17,3 +18,11 @@ urlpatterns = [
     path("robots.txt", guide_views.robots_txt, name="robots_txt"),
     path("", include("guides.urls")),
 ]
+
+if settings.BENCH:
+
+    def baseline(request):
+        """make bench's yardstick: the framework's bare response, no database, no template."""
+        return HttpResponse(b"ok", content_type="text/plain")
+
+    urlpatterns.insert(0, path("bench/baseline", baseline))

@@ -4,3 +4,23 @@ from django.apps import AppConfig
 class GuidesConfig(AppConfig):
     name = "guides"
     verbose_name = "Guides"
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from . import models, pagecache
+
+        # Any change to what a page shows drops the cached pages, on every instance.
+        # (Cache bookkeeping, not business logic: the one thing signals are used for here.)
+        for model in (
+            models.Category,
+            models.Provider,
+            models.PurchaseChannel,
+            models.Route,
+            models.Step,
+            models.OfficialContact,
+            models.ProviderNote,
+            models.Question,
+        ):
+            post_save.connect(pagecache.invalidate, sender=model, dispatch_uid=f"pages-{model}")
+            post_delete.connect(pagecache.invalidate, sender=model, dispatch_uid=f"pages-d-{model}")

@@ -1,0 +1,237 @@
+"""make bench: serve cancelflow with gunicorn and production settings on 127.0.0.1, drive it
+with wrk, and report each page against a bare baseline view measured in the same run.
+
+Phases, each with its own gunicorn:
+  shipped          the shipped guides, page cache on
+  shipped-uncached the same, page cache off
+  scaled           the shipped guides plus N generated providers, page cache on
+  scaled-uncached  the same, page cache off
+
+Figures are written to bench/results/<time>.json. Only ratios measured in one run mean
+anything: the machine is shared and noisy.
+
+Environment: BENCH_SECONDS (per measurement, default 8), BENCH_CONNECTIONS (16),
+BENCH_THREADS (2), BENCH_WORKERS (gunicorn workers, 3), BENCH_PROVIDERS (10000),
+DATABASE_URL (default: a scratch SQLite file under bench/; when set, it is loaded with the
+benchmark data, so point it at a scratch database), REDIS_URL (optional shared cache).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+PYTHON = sys.executable
+
+SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+THREADS = int(os.environ.get("BENCH_THREADS", "2"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
+PROVIDERS = int(os.environ.get("BENCH_PROVIDERS", "10000"))
+
+PAGES = [
+    # name, path, extra headers
+    ("baseline", "/bench/baseline", {}),
+    ("home", "/", {}),
+    ("search", "/search/?q=kaspersky", {}),
+    ("provider", "/cancel/kaspersky/", {}),
+    ("steps", "/cancel/kaspersky/amazon/", {}),
+    ("steps-htmx", "/cancel/kaspersky/amazon/", {"HX-Request": "true"}),
+    ("static", None, {}),  # the hashed stylesheet, filled in at run time
+]
+
+
+def environment() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_DEBUG="0",
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_STATIC_ROOT=str(BENCH / "staticfiles"),
+        DJANGO_LOG_LEVEL="WARNING",
+        CANCELFLOW_BENCH="1",
+    )
+    env.setdefault("DATABASE_URL", f"sqlite:///{BENCH / 'bench.sqlite3'}")
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    def __init__(self, env: dict[str, str], *, page_cache: bool) -> None:
+        self.port = free_port()
+        self.env = dict(env, CANCELFLOW_PAGE_CACHE="1" if page_cache else "0")
+        self.log = open(BENCH / "gunicorn.log", "a")  # noqa: SIM115 - closed in stop()
+
+    def __enter__(self) -> Server:
+        self.process = subprocess.Popen(
+            [PYTHON, "-m", "gunicorn", "-c", "cancelflow/gunicorn.conf.py",
+             "--bind", f"127.0.0.1:{self.port}", "--workers", str(WORKERS),
+             "cancelflow.wsgi"],
+            cwd=ROOT, env=self.env, stdout=self.log, stderr=self.log,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url("/healthz"), timeout=2) as response:
+                    if response.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.3)
+        self.__exit__()
+        raise SystemExit("gunicorn did not become healthy within 30 s: see bench/gunicorn.log")
+
+    def __exit__(self, *exc) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+
+def wrk(url: str, headers: dict[str, str]) -> dict:
+    command = ["wrk", "-t", str(THREADS), "-c", str(CONNECTIONS), "-d", f"{SECONDS}s",
+               "--timeout", "5s", "-s", str(BENCH / "report.lua")]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
+    figures = json.loads(output.strip().splitlines()[-1])
+    seconds = figures["duration_us"] / 1e6
+    return {
+        "rps": round(figures["requests"] / seconds, 1),
+        "p50_ms": round(figures["p50_us"] / 1000, 2),
+        "p99_ms": round(figures["p99_us"] / 1000, 2),
+        "errors": figures["errors"],
+        "requests": figures["requests"],
+        "bytes_per_response": round(figures["bytes"] / max(figures["requests"], 1)),
+    }
+
+
+def measure(server: Server, pages: list[tuple[str, str, dict]]) -> dict[str, dict]:
+    results = {}
+    for name, path, headers in pages:
+        # Warm up: the first request fills the page cache and each worker's lazy state.
+        for _ in range(WORKERS * 2):
+            request = urllib.request.Request(server.url(path), headers=headers)
+            with urllib.request.urlopen(request, timeout=10) as response:
+                response.read()
+        results[name] = wrk(server.url(path), headers)
+        print(f"  {name:<11} {results[name]['rps']:>9.1f} req/s", flush=True)
+    baseline = results["baseline"]["rps"] or 1
+    for figures in results.values():
+        figures["ratio_to_baseline"] = round(figures["rps"] / baseline, 3)
+    return results
+
+
+def static_path() -> str:
+    manifest = json.loads((BENCH / "staticfiles" / "staticfiles.json").read_text())
+    return "/static/" + manifest["paths"]["css/site.css"]
+
+
+def table(phase: str, results: dict[str, dict]) -> str:
+    lines = [f"\n{phase}", f"{'page':<12}{'req/s':>10}{'× base':>8}{'p50 ms':>9}{'p99 ms':>9}"
+             f"{'errors':>8}{'bytes':>9}"]
+    for name, f in results.items():
+        lines.append(f"{name:<12}{f['rps']:>10.1f}{f['ratio_to_baseline']:>8.2f}"
+                     f"{f['p50_ms']:>9.2f}{f['p99_ms']:>9.2f}{f['errors']:>8}"
+                     f"{f['bytes_per_response']:>9}")
+    return "\n".join(lines)
+
+
+def targets(run: dict) -> list[str]:
+    """The figures issue 6 asks for, as plain sentences with a verdict each."""
+    out = []
+    shipped, uncached = run["phases"]["shipped"], run["phases"]["shipped-uncached"]
+    for name in ("provider", "steps", "steps-htmx"):
+        ratio = shipped[name]["ratio_to_baseline"]
+        out.append(f"cached {name}: {ratio:.2f}× baseline (target ≥ 0.8) "
+                   f"{'ok' if ratio >= 0.8 else 'MISSED'}")
+        ratio = uncached[name]["ratio_to_baseline"]
+        out.append(f"uncached {name}: {ratio:.2f}× baseline (target ≥ 0.3) "
+                   f"{'ok' if ratio >= 0.3 else 'MISSED'}")
+    errors = sum(f["errors"] for phase in run["phases"].values() for f in phase.values())
+    out.append(f"errors in all phases: {errors} (target 0) {'ok' if errors == 0 else 'MISSED'}")
+    if "scaled-uncached" in run["phases"]:
+        for name in ("provider", "steps"):
+            small = uncached[name]["ratio_to_baseline"]
+            large = run["phases"]["scaled-uncached"][name]["ratio_to_baseline"]
+            slowdown = small / large if large else float("inf")
+            out.append(f"uncached {name} with {PROVIDERS} providers: {slowdown:.2f}× slower "
+                       f"than shipped alone (target ≤ 1.2) {'ok' if slowdown <= 1.2 else 'MISSED'}")
+    share = shipped["steps-htmx"]["bytes_per_response"] / shipped["steps"]["bytes_per_response"]
+    out.append(f"htmx partial: {share:.2f} of the full steps page's bytes (target ≤ 0.25) "
+               f"{'ok' if share <= 0.25 else 'MISSED'}")
+    return out
+
+
+def main() -> None:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: apt-get install -y wrk (make bench tries this)")
+    env = environment()
+    if env["DATABASE_URL"].startswith("sqlite:///"):
+        Path(env["DATABASE_URL"].removeprefix("sqlite:///")).unlink(missing_ok=True)
+    (BENCH / "gunicorn.log").unlink(missing_ok=True)
+    print("Preparing: collectstatic, migrate, import the shipped guides", flush=True)
+    manage(env, "collectstatic", "--no-input", "--verbosity", "0")
+    manage(env, "migrate", "--no-input", "--verbosity", "0")
+    manage(env, "import_guides", "--verbosity", "0")
+    pages = [(n, p or static_path(), h) for n, p, h in PAGES]
+    run = {
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        "database": env["DATABASE_URL"].split(":", 1)[0],
+        "cache": "redis" if env.get("REDIS_URL") else "locmem",
+        "settings": {"seconds": SECONDS, "connections": CONNECTIONS, "threads": THREADS,
+                     "workers": WORKERS, "providers": PROVIDERS},
+        "phases": {},
+    }
+    for phase, cached in (("shipped", True), ("shipped-uncached", False)):
+        print(f"Phase {phase}", flush=True)
+        with Server(env, page_cache=cached) as server:
+            run["phases"][phase] = measure(server, pages)
+    print(f"Generating {PROVIDERS} providers", flush=True)
+    started = time.monotonic()
+    manage(env, "generate_guides", "--providers", str(PROVIDERS), "--seed", "1")
+    run["generate_seconds"] = round(time.monotonic() - started, 1)
+    for phase, cached in (("scaled", True), ("scaled-uncached", False)):
+        print(f"Phase {phase}", flush=True)
+        with Server(env, page_cache=cached) as server:
+            run["phases"][phase] = measure(server, pages)
+    run["targets"] = targets(run)
+
+    for phase, results in run["phases"].items():
+        print(table(phase, results))
+    print("\nTargets")
+    for line in run["targets"]:
+        print(f"  {line}")
+    out = BENCH / "results" / f"{run['started'].replace(':', '')}-{run['database']}.json"
+    out.write_text(json.dumps(run, indent=2) + "\n")
+    print(f"\nWritten to {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""The page cache: anonymous GET pages of the guides, full and htmx variants, kept in the
+cache (shared by every instance when REDIS_URL is set) and dropped at once when anything
+they show changes.
+
+Invalidation is by version: every key carries the current content version, and a change to
+any guide model bumps it, so every instance stops serving the old pages on its next
+request. Bulk writes that bypass model signals (the importer's reordering, the generator)
+call `invalidate()` themselves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
+
+VERSION_KEY = "pages:version"
+CACHED_PREFIXES = ("/cancel/", "/category/", "/channels/", "/search/")
+# What a CDN or proxy may do with a published page: keep it briefly, then revalidate
+# with its ETag. Editors' changes reach visitors within this many seconds at worst.
+SHARED_MAX_AGE = 60
+
+
+def invalidate(**_) -> None:
+    """Drop every cached page, on every instance (their keys carry the old version)."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 2, timeout=None)
+
+
+def _version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY, 1)
+    return version
+
+
+def _cacheable(request: HttpRequest) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return False  # an editor (or anyone with a session) may see drafts and banners
+    path = request.path
+    return path == "/" or path.startswith(CACHED_PREFIXES)
+
+
+def _key(request: HttpRequest) -> str:
+    htmx = request.headers.get("HX-Request") == "true"
+    restore = request.headers.get("HX-History-Restore-Request") == "true"
+    variant = "partial" if htmx and not restore else "full"
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    return f"page:{_version()}:{variant}:{digest}"
+
+
+def _personal(request: HttpRequest) -> bool:
+    """Whether the response will carry something of this visitor's: a CSRF token (its
+    cookie is set further out, after this middleware) or a new session."""
+    session = getattr(request, "session", None)
+    return bool(
+        request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        or (session is not None and session.modified)
+    )
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.enabled = settings.PAGE_CACHE_SECONDS > 0
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not self.enabled or not _cacheable(request):
+            return self.get_response(request)
+        key = _key(request)
+        response = cache.get(key)
+        if response is not None:
+            response["X-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not response.has_header("Cache-Control")
+            and not _personal(request)
+        ):
+            patch_cache_control(response, public=True, max_age=SHARED_MAX_AGE)
+            cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+            response["X-Cache"] = "miss"
+        return response

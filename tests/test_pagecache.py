@@ -1,0 +1,100 @@
+"""Anonymous guide pages are served from the cache, and dropped at once when a guide changes."""
+
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from guides.models import Step
+
+
+@pytest.fixture
+def sample(db):
+    call_command("import_guides", "tests/data/sample.yaml", verbosity=0)
+
+
+URL = "/cancel/acme/amazon/"
+
+
+def test_second_visit_is_served_from_the_cache(client, sample, django_assert_num_queries):
+    first = client.get(URL)
+    assert first["X-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = client.get(URL)
+    assert second["X-Cache"] == "hit"
+    assert second.content == first.content
+    assert "public" in second["Cache-Control"] and "max-age=60" in second["Cache-Control"]
+
+
+def test_full_and_htmx_variants_are_cached_apart(client, sample):
+    full = client.get(URL)
+    partial = client.get(URL, HTTP_HX_REQUEST="true")
+    assert b"<html" in full.content and b"<html" not in partial.content
+    assert client.get(URL, HTTP_HX_REQUEST="true").content == partial.content
+    restore = client.get(URL, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    assert restore.content == full.content
+
+
+def test_an_editors_change_is_served_at_once(client, sample):
+    assert b"Open Your Memberships" in client.get(URL).content
+    step = Step.objects.get(title="Open Your Memberships and Subscriptions")
+    step.title = "Open Memberships (renamed)"
+    step.save()
+    response = client.get(URL)
+    assert response["X-Cache"] == "miss"
+    assert b"Open Memberships (renamed)" in response.content
+
+
+def test_deleting_a_step_is_served_at_once(client, sample):
+    client.get(URL)
+    Step.objects.get(title="Choose Cancel subscription").delete()
+    assert b"Choose Cancel subscription" not in client.get(URL).content
+
+
+def test_signed_in_editors_bypass_the_cache(client, sample):
+    client.get(URL)
+    editor = get_user_model().objects.create_user("ed", password="x", is_staff=True)
+    client.force_login(editor)
+    response = client.get(URL)
+    assert "X-Cache" not in response
+
+
+def test_conditional_get_answers_304(client, sample):
+    etag = client.get(URL)["ETag"]
+    assert client.get(URL, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert client.get(URL, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+
+
+def test_not_found_pages_are_not_cached(client, sample):
+    client.get("/cancel/acme/nope/")
+    assert "X-Cache" not in client.get("/cancel/acme/nope/")
+
+
+def test_import_invalidates(client, sample, tmp_path):
+    import yaml
+
+    client.get("/cancel/acme/")
+    data = yaml.safe_load(Path("tests/data/sample.yaml").read_text())
+    data["providers"][0]["summary"] = "A freshly imported summary."
+    path = tmp_path / "new.yaml"
+    path.write_text(yaml.safe_dump(data))
+    call_command("import_guides", str(path), verbosity=0)
+    assert b"A freshly imported summary." in client.get("/cancel/acme/").content
+
+
+def test_a_page_with_a_csrf_token_is_never_cached(client, sample, monkeypatch):
+    from django.middleware.csrf import get_token
+
+    from guides import views
+
+    original = views.render
+
+    def render_with_token(request, *args, **kwargs):
+        get_token(request)
+        return original(request, *args, **kwargs)
+
+    monkeypatch.setattr(views, "render", render_with_token)
+    client.cookies["csrftoken"] = "x" * 32  # a visitor who already has the cookie
+    client.get("/cancel/acme/")
+    assert "X-Cache" not in client.get("/cancel/acme/")
