@@ -86,10 +86,22 @@ class Server:
 
     def __enter__(self) -> Server:
         self.process = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "-c", "cancelflow/gunicorn.conf.py",
-             "--bind", f"127.0.0.1:{self.port}", "--workers", str(WORKERS),
-             "cancelflow.wsgi"],
-            cwd=ROOT, env=self.env, stdout=self.log, stderr=self.log,
+            [
+                PYTHON,
+                "-m",
+                "gunicorn",
+                "-c",
+                "cancelflow/gunicorn.conf.py",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(WORKERS),
+                "cancelflow.wsgi",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=self.log,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -115,11 +127,22 @@ class Server:
 
 
 def wrk(url: str, headers: dict[str, str]) -> dict:
-    command = ["wrk", "-t", str(THREADS), "-c", str(CONNECTIONS), "-d", f"{SECONDS}s",
-               "--timeout", "5s", "-s", str(BENCH / "report.lua")]
+    command = [
+        "wrk",
+        "-t",
+        str(THREADS),
+        "-c",
+        str(CONNECTIONS),
+        "-d",
+        f"{SECONDS}s",
+        "--timeout",
+        "5s",
+        "-s",
+        str(BENCH / "report.lua"),
+    ]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
-    output = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     figures = json.loads(output.strip().splitlines()[-1])
     seconds = figures["duration_us"] / 1e6
     return {
@@ -154,12 +177,17 @@ def static_path() -> str:
 
 
 def table(phase: str, results: dict[str, dict]) -> str:
-    lines = [f"\n{phase}", f"{'page':<12}{'req/s':>10}{'× base':>8}{'p50 ms':>9}{'p99 ms':>9}"
-             f"{'errors':>8}{'bytes':>9}"]
+    lines = [
+        f"\n{phase}",
+        f"{'page':<12}{'req/s':>10}{'x base':>8}{'p50 ms':>9}{'p99 ms':>9}"
+        f"{'errors':>8}{'bytes':>9}",
+    ]
     for name, f in results.items():
-        lines.append(f"{name:<12}{f['rps']:>10.1f}{f['ratio_to_baseline']:>8.2f}"
-                     f"{f['p50_ms']:>9.2f}{f['p99_ms']:>9.2f}{f['errors']:>8}"
-                     f"{f['bytes_per_response']:>9}")
+        lines.append(
+            f"{name:<12}{f['rps']:>10.1f}{f['ratio_to_baseline']:>8.2f}"
+            f"{f['p50_ms']:>9.2f}{f['p99_ms']:>9.2f}{f['errors']:>8}"
+            f"{f['bytes_per_response']:>9}"
+        )
     return "\n".join(lines)
 
 
@@ -169,11 +197,15 @@ def targets(run: dict) -> list[str]:
     shipped, uncached = run["phases"]["shipped"], run["phases"]["shipped-uncached"]
     for name in ("provider", "steps", "steps-htmx"):
         ratio = shipped[name]["ratio_to_baseline"]
-        out.append(f"cached {name}: {ratio:.2f}× baseline (target ≥ 0.8) "
-                   f"{'ok' if ratio >= 0.8 else 'MISSED'}")
+        out.append(
+            f"cached {name}: {ratio:.2f}x baseline (target ≥ 0.8) "
+            f"{'ok' if ratio >= 0.8 else 'MISSED'}"
+        )
         ratio = uncached[name]["ratio_to_baseline"]
-        out.append(f"uncached {name}: {ratio:.2f}× baseline (target ≥ 0.3) "
-                   f"{'ok' if ratio >= 0.3 else 'MISSED'}")
+        out.append(
+            f"uncached {name}: {ratio:.2f}x baseline (target ≥ 0.3) "
+            f"{'ok' if ratio >= 0.3 else 'MISSED'}"
+        )
     errors = sum(f["errors"] for phase in run["phases"].values() for f in phase.values())
     out.append(f"errors in all phases: {errors} (target 0) {'ok' if errors == 0 else 'MISSED'}")
     if "scaled-uncached" in run["phases"]:
@@ -181,11 +213,15 @@ def targets(run: dict) -> list[str]:
             small = uncached[name]["ratio_to_baseline"]
             large = run["phases"]["scaled-uncached"][name]["ratio_to_baseline"]
             slowdown = small / large if large else float("inf")
-            out.append(f"uncached {name} with {PROVIDERS} providers: {slowdown:.2f}× slower "
-                       f"than shipped alone (target ≤ 1.2) {'ok' if slowdown <= 1.2 else 'MISSED'}")
+            out.append(
+                f"uncached {name} with {PROVIDERS} providers: {slowdown:.2f}x slower "
+                f"than shipped alone (target ≤ 1.2) {'ok' if slowdown <= 1.2 else 'MISSED'}"
+            )
     share = shipped["steps-htmx"]["bytes_per_response"] / shipped["steps"]["bytes_per_response"]
-    out.append(f"htmx partial: {share:.2f} of the full steps page's bytes (target ≤ 0.25) "
-               f"{'ok' if share <= 0.25 else 'MISSED'}")
+    out.append(
+        f"htmx partial: {share:.2f} of the full steps page's bytes (target ≤ 0.25) "
+        f"{'ok' if share <= 0.25 else 'MISSED'}"
+    )
     return out
 
 
@@ -205,8 +241,13 @@ def main() -> None:
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "database": env["DATABASE_URL"].split(":", 1)[0],
         "cache": "redis" if env.get("REDIS_URL") else "locmem",
-        "settings": {"seconds": SECONDS, "connections": CONNECTIONS, "threads": THREADS,
-                     "workers": WORKERS, "providers": PROVIDERS},
+        "settings": {
+            "seconds": SECONDS,
+            "connections": CONNECTIONS,
+            "threads": THREADS,
+            "workers": WORKERS,
+            "providers": PROVIDERS,
+        },
         "phases": {},
     }
     for phase, cached in (("shipped", True), ("shipped-uncached", False)):

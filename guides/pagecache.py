@@ -62,8 +62,7 @@ def _personal(request: HttpRequest) -> bool:
     cookie is set further out, after this middleware) or a new session."""
     session = getattr(request, "session", None)
     return bool(
-        request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        or (session is not None and session.modified)
+        request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or (session is not None and session.modified)
     )
 
 
