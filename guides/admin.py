@@ -10,6 +10,13 @@ database constraints, so a reordered list cannot be validated or saved row by ro
   against each other instead, with an error an editor can act on;
 - the save goes through `services.save_reordered`, which lifts the rows that move out of
   the way first, inside a transaction.
+
+Every change made here is kept by django-reversion (see guides/history.py): each page's
+History lists who changed what and when, and any earlier version can be brought back,
+deleted steps and their order included ("Recover deleted …" on each list).
+
+Roles: the Editors group edits guide content; publishing a guide (its status) and marking
+it verified take the publish_provider and verify_provider permissions (the Publishers group).
 """
 
 from __future__ import annotations
@@ -18,26 +25,41 @@ import datetime
 from functools import partial
 
 from django import forms
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
+from . import feedback, history
+from .admin_transfer import GuideTransferMixin
 from .models import (
     MAX_POSITION,
     MAX_ROUTE_DEPTH,
     Category,
+    Feedback,
+    FeedbackStatus,
+    GuideRequest,
     OfficialContact,
     Provider,
     ProviderNote,
     PurchaseChannel,
     Question,
     Route,
+    Status,
     Step,
 )
 from .services import save_reordered
+
+history.register()
 
 ORDERED_CLASS = "cf-ordered"  # the class admin-ordering.js looks for on an inline's fieldset
 SMALL_TEXTAREA = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 36})}}
@@ -136,12 +158,36 @@ class OrderedTabularInline(admin.TabularInline):
         css = {"all": ["css/admin-ordering.css"]}
 
 
-class EditorAdmin(admin.ModelAdmin):
-    """Saves ordered inlines without tripping the unique-position constraints.
+class EditorAdmin(VersionAdmin):
+    """Saves ordered inlines without tripping the unique-position constraints, and keeps
+    every change in history (django-reversion), revertable without tripping them either.
 
     (Admins that annotate a count re-state the model's ordering: a grouped query drops it,
     and the autocomplete view paginates what get_queryset returns.)
     """
+
+    history_latest_first = True
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        version = get_object_or_404(Version, pk=version_id)
+        request._cf_reverting = True
+        with history.lifted_positions(version.revision, keep=request.method == "POST"):
+            return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        version = get_object_or_404(Version, pk=version_id)
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        request._cf_reverting = True
+        with history.lifted_positions(version.revision, keep=request.method == "POST"):
+            return super().recover_view(request, version_id, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if getattr(request, "_cf_reverting", False):
+            # The old version has just been written back: refuse it while it still points
+            # at something deleted since (a route, a channel), before anything is shown.
+            history.check_references()
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is OfficialContact:
@@ -163,26 +209,65 @@ def _note_verifier(request, form) -> None:
 # List filters -----------------------------------------------------------------------------
 
 
+STALE_AFTER = datetime.timedelta(days=180)
+
+
+def stale_q() -> Q:
+    """Guides due for a check: never verified, or not in the last 180 days."""
+    since = timezone.localdate() - STALE_AFTER
+    return Q(last_verified_on__isnull=True) | Q(last_verified_on__lt=since)
+
+
 class VerifiedFilter(admin.SimpleListFilter):
     title = "last verified"
     parameter_name = "verified"
-    STALE_AFTER = datetime.timedelta(days=183)
 
     def lookups(self, request, model_admin):
         return [
-            ("recent", "In the last six months"),
-            ("stale", "More than six months ago"),
+            ("due", "Due: never, or over 180 days ago"),
+            ("recent", "In the last 180 days"),
+            ("stale", "Over 180 days ago"),
             ("never", "Never"),
         ]
 
     def queryset(self, request, queryset):
-        since = timezone.localdate() - self.STALE_AFTER
+        since = timezone.localdate() - STALE_AFTER
+        if self.value() == "due":
+            return queryset.filter(stale_q())
         if self.value() == "recent":
             return queryset.filter(last_verified_on__gte=since)
         if self.value() == "stale":
             return queryset.filter(last_verified_on__lt=since)
         if self.value() == "never":
             return queryset.filter(last_verified_on__isnull=True)
+        return queryset
+
+
+class ReportsFilter(admin.SimpleListFilter):
+    """Guides that visitors say have stopped working since they were last verified."""
+
+    title = "visitors' reports"
+    parameter_name = "reports"
+
+    def lookups(self, request, model_admin):
+        return [("open", "New failure reports since last verified")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(open_reports__gt=0)
+        return queryset
+
+
+class SinceVerifiedFilter(admin.SimpleListFilter):
+    title = "when"
+    parameter_name = "since"
+
+    def lookups(self, request, model_admin):
+        return [("verified", "Since the guide was last verified")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "verified":
+            return queryset.filter(feedback.since_verification())
         return queryset
 
 
@@ -369,7 +454,7 @@ class ProviderContactInline(ContactInline):
 
 
 @admin.register(Provider)
-class ProviderAdmin(EditorAdmin):
+class ProviderAdmin(GuideTransferMixin, EditorAdmin):
     list_display = [
         "name",
         "category",
@@ -377,15 +462,24 @@ class ProviderAdmin(EditorAdmin):
         "difficulty",
         "route_count",
         "last_verified_on",
+        "open_report_count",
         "popular",
     ]
-    list_filter = ["status", VerifiedFilter, "category", "difficulty", "popular"]
+    list_filter = [
+        "status",
+        VerifiedFilter,
+        ReportsFilter,
+        "category",
+        "difficulty",
+        "popular",
+    ]
     list_select_related = ["category"]
     search_fields = ["name", "slug", "aliases"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["category"]
-    readonly_fields = ["updated_at"]
     save_on_top = True
+    actions = ["mark_verified_today", "publish", "unpublish"]
+    change_list_template = "admin/guides/provider/change_list.html"
     fieldsets = [
         (None, {"fields": ["name", "slug", "category", "status", "popular"]}),
         (
@@ -401,17 +495,184 @@ class ProviderAdmin(EditorAdmin):
                 ]
             },
         ),
-        ("Verification", {"fields": ["last_verified_on", "sources", "updated_at"]}),
+        (
+            "Verification",
+            {"fields": ["last_verified_on", "last_verified_by", "sources", "updated_at"]},
+        ),
+        (
+            "Visitors' feedback since the last verification",
+            {"fields": ["feedback_readout"]},
+        ),
     ]
     inlines = [ProviderRouteInline, ProviderNoteInline, QuestionInline, ProviderContactInline]
 
+    # Who may publish and verify -----------------------------------------------------------
+
+    def has_publish_permission(self, request) -> bool:
+        return request.user.has_perm("guides.publish_provider")
+
+    def has_verify_permission(self, request) -> bool:
+        return request.user.has_perm("guides.verify_provider")
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["last_verified_by", "updated_at", "feedback_readout"]
+        if not self.has_publish_permission(request):
+            readonly.append("status")
+        if not self.has_verify_permission(request):
+            readonly.append("last_verified_on")
+        return readonly
+
+    def save_model(self, request, obj, form, change):
+        if "last_verified_on" in form.changed_data:
+            obj.last_verified_by = request.user if obj.last_verified_on else None
+        # A revert brings back an old version whole: what this user may not change is kept
+        # as it is now (a recovered guide comes back as a draft).
+        kept = getattr(request, "_cf_kept_provider", None)
+        if kept is not None:
+            if not self.has_publish_permission(request):
+                obj.status = kept.get("status", Status.DRAFT)
+            if not self.has_verify_permission(request) and kept:
+                obj.last_verified_on = kept["last_verified_on"]
+                obj.last_verified_by_id = kept["last_verified_by"]
+        super().save_model(request, obj, form, change)
+
+    def _keep_current(self, request, object_id) -> None:
+        current = Provider.objects.filter(pk=object_id).values(
+            "status", "last_verified_on", "last_verified_by"
+        )
+        request._cf_kept_provider = current.first() or {}
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        self._keep_current(request, object_id)
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        request._cf_kept_provider = {}
+        return super().recover_view(request, version_id, extra_context)
+
+    # Actions ------------------------------------------------------------------------------
+
+    @admin.action(permissions=["verify"], description="Mark verified today")
+    def mark_verified_today(self, request, queryset):
+        today = timezone.localdate()
+        providers = list(queryset)
+        for provider in providers:
+            provider.last_verified_on = today
+            provider.last_verified_by = request.user
+            provider.save(update_fields=["last_verified_on", "last_verified_by", "updated_at"])
+        count = len(providers)
+        self.message_user(
+            request,
+            f"Marked {count} guide{'s' if count != 1 else ''} verified today, by you.",
+            messages.SUCCESS,
+        )
+
+    @admin.action(permissions=["publish"], description="Publish: show to visitors")
+    def publish(self, request, queryset):
+        self._set_status(request, queryset, Status.PUBLISHED, "published")
+
+    @admin.action(permissions=["publish"], description="Unpublish: back to draft")
+    def unpublish(self, request, queryset):
+        self._set_status(request, queryset, Status.DRAFT, "back to draft")
+
+    def _set_status(self, request, queryset, status: str, done: str) -> None:
+        changed = [provider for provider in queryset if provider.status != status]
+        for provider in changed:
+            provider.status = status
+            provider.save(update_fields=["status", "updated_at"])
+        names = ", ".join(provider.name for provider in changed) or "nothing to change"
+        self.message_user(request, f"{done.capitalize()}: {names}.", messages.SUCCESS)
+
+    # What the lists and the page show -----------------------------------------------------
+
     def get_queryset(self, request):
         qs = super().get_queryset(request).annotate(route_count=Count("routes"))
+        qs = feedback.with_open_reports(qs)
         return qs.order_by(*Provider._meta.ordering)
 
     @admin.display(description="Routes", ordering="route_count")
     def route_count(self, provider: Provider) -> int:
         return provider.route_count
+
+    @admin.display(description="New failure reports", ordering="open_reports")
+    def open_report_count(self, provider: Provider):
+        if not provider.open_reports:
+            return "—"
+        url = reverse("admin:guides_feedback_changelist")
+        query = f"provider__id__exact={provider.pk}&since=verified&status__exact=new"
+        return format_html('<a href="{}?{}">{}</a>', url, query, provider.open_reports)
+
+    @admin.display(description="By route")
+    def feedback_readout(self, provider: Provider):
+        if provider is None or provider.pk is None:
+            return "—"
+        rows = feedback.route_readout(provider)
+        if not rows:
+            return "No feedback since the last verification."
+        body = format_html_join(
+            "",
+            '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
+            (
+                (
+                    change_url_of(row["route"]),
+                    _route_choice_label(row["route"]),
+                    row["rate"],
+                    row["worked"],
+                    row["failed"],
+                    row["problems"],
+                )
+                for row in rows
+            ),
+        )
+        return format_html(
+            '<table class="cf-readout"><thead><tr><th scope="col">Route</th>'
+            '<th scope="col">Success rate</th><th scope="col">Worked</th>'
+            '<th scope="col">Did not work</th><th scope="col">Problems reported</th>'
+            "</tr></thead><tbody>{}</tbody></table>",
+            body,
+        )
+
+    # The "needs attention" page -----------------------------------------------------------
+
+    def get_urls(self):
+        attention = path(
+            "attention/",
+            self.admin_site.admin_view(self.attention_view),
+            name="guides_provider_attention",
+        )
+        return [attention, *super().get_urls()]
+
+    def attention_view(self, request):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        providers = feedback.with_open_reports(Provider.objects.select_related("category"))
+        routes = feedback.with_route_feedback(
+            Route.objects.select_related("provider", "parent")
+        ).filter(Q(fb_failed__gt=0) | Q(fb_problems__gt=0))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Needs attention",
+            "reported": providers.filter(open_reports__gt=0).order_by("-open_reports", "name"),
+            "stale": providers.filter(stale_q()).order_by(
+                F("last_verified_on").asc(nulls_first=True), "name"
+            ),
+            "routes": [
+                (route, feedback.success_rate(route.fb_worked, route.fb_failed))
+                for route in routes.order_by("-fb_failed", "-fb_problems")[:50]
+            ],
+            "new_reports": Feedback.objects.filter(
+                status=FeedbackStatus.NEW, kind__in=feedback.FAILURES
+            ).select_related("provider")[:20],
+            "open_requests": GuideRequest.objects.filter(handled=False).count(),
+            "stale_days": STALE_AFTER.days,
+        }
+        return TemplateResponse(request, "admin/guides/provider/attention.html", context)
+
+
+def change_url_of(obj) -> str:
+    opts = obj._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
 
 
 # Purchase channels ------------------------------------------------------------------------
@@ -540,7 +801,16 @@ class ChildRouteInline(OrderedTabularInline):
 
 @admin.register(Route)
 class RouteAdmin(EditorAdmin):
-    list_display = ["label", "provider", "parent", "channel", "position", "step_count"]
+    list_display = [
+        "label",
+        "provider",
+        "parent",
+        "channel",
+        "position",
+        "step_count",
+        "success_rate",
+        "problem_count",
+    ]
     list_filter = ["provider__status", ("channel", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["provider", "parent__provider", "channel__parent"]
     search_fields = ["label", "slug", "provider__name", "provider__slug"]
@@ -553,13 +823,25 @@ class RouteAdmin(EditorAdmin):
     ]
 
     def get_queryset(self, request):
-        return (
+        return feedback.with_route_feedback(
             super()
             .get_queryset(request)
             .select_related("provider")
             .annotate(step_count=Count("steps"))
             .order_by(*Route._meta.ordering)
         )
+
+    @admin.display(description="Worked, since last verified")
+    def success_rate(self, route: Route) -> str:
+        return feedback.success_rate(route.fb_worked, route.fb_failed)
+
+    @admin.display(description="Problems reported", ordering="fb_problems")
+    def problem_count(self, route: Route):
+        if not route.fb_problems:
+            return "—"
+        url = reverse("admin:guides_feedback_changelist")
+        query = f"route__id__exact={route.pk}&kind__exact=problem&since=verified"
+        return format_html('<a href="{}?{}">{}</a>', url, query, route.fb_problems)
 
     def get_inlines(self, request, obj):
         # A new route's steps and answers wait for the route to exist (save, then add them).
@@ -651,3 +933,108 @@ class OfficialContactAdmin(EditorAdmin):
     def save_model(self, request, obj, form, change):
         _note_verifier(request, form)
         super().save_model(request, obj, form, change)
+
+
+# Visitors' feedback and guide requests ------------------------------------------------------
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(admin.ModelAdmin):
+    """What visitors said about a guide's steps; editors triage it (new → fixed/dismissed)."""
+
+    list_display = [
+        "created_at",
+        "provider",
+        "answers",
+        "kind",
+        "step_number",
+        "short_comment",
+        "status",
+    ]
+    list_filter = [
+        "status",
+        "kind",
+        SinceVerifiedFilter,
+        ("provider", admin.RelatedOnlyFieldListFilter),
+        ("route", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["provider", "route__provider"]
+    search_fields = ["provider__name", "route_path", "route__label", "comment"]
+    date_hierarchy = "created_at"
+    actions = ["mark_fixed", "mark_dismissed", "mark_new"]
+    fields = [
+        "provider",
+        "route",
+        "route_path",
+        "kind",
+        "step_number",
+        "comment",
+        "created_at",
+        "status",
+    ]
+    readonly_fields = [
+        "provider",
+        "route",
+        "route_path",
+        "kind",
+        "step_number",
+        "comment",
+        "created_at",
+    ]
+    change_list_template = "admin/guides/feedback/change_list.html"
+
+    def has_add_permission(self, request) -> bool:
+        return False  # only visitors give feedback
+
+    @admin.display(description="Answers", ordering="route_path")
+    def answers(self, item: Feedback):
+        return format_html('<a href="{}">{}</a>', item.get_absolute_url(), item.route_path)
+
+    @admin.display(description="Comment")
+    def short_comment(self, item: Feedback) -> str:
+        return Truncator(item.comment).chars(80) or "—"
+
+    def _mark(self, request, queryset, status: str) -> None:
+        count = queryset.update(status=status)
+        label = FeedbackStatus(status).label.lower()
+        self.message_user(request, f"Marked {count} as {label}.", messages.SUCCESS)
+
+    @admin.action(permissions=["change"], description="Mark fixed")
+    def mark_fixed(self, request, queryset):
+        self._mark(request, queryset, FeedbackStatus.FIXED)
+
+    @admin.action(permissions=["change"], description="Dismiss")
+    def mark_dismissed(self, request, queryset):
+        self._mark(request, queryset, FeedbackStatus.DISMISSED)
+
+    @admin.action(permissions=["change"], description="Mark new again")
+    def mark_new(self, request, queryset):
+        self._mark(request, queryset, FeedbackStatus.NEW)
+
+
+@admin.register(GuideRequest)
+class GuideRequestAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_details", "created_at", "handled"]
+    list_filter = ["handled"]
+    search_fields = ["name", "details"]
+    date_hierarchy = "created_at"
+    actions = ["mark_handled", "mark_open"]
+    fields = ["name", "details", "created_at", "handled"]
+    readonly_fields = ["name", "details", "created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # only visitors ask for guides
+
+    @admin.display(description="Details")
+    def short_details(self, item: GuideRequest) -> str:
+        return Truncator(item.details).chars(80) or "—"
+
+    @admin.action(permissions=["change"], description="Mark handled")
+    def mark_handled(self, request, queryset):
+        count = queryset.update(handled=True)
+        self.message_user(request, f"Marked {count} handled.", messages.SUCCESS)
+
+    @admin.action(permissions=["change"], description="Mark not handled")
+    def mark_open(self, request, queryset):
+        count = queryset.update(handled=False)
+        self.message_user(request, f"Marked {count} not handled.", messages.SUCCESS)

@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from . import phones
+
 # Positions are small numbers an editor can read; the ceiling leaves room above it for
 # the temporary values used while a list is being reordered (see services.save_reordered).
 MAX_POSITION = 9999
@@ -67,9 +69,14 @@ class ProviderQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> ProviderQuerySet:
         """Published providers, and drafts too for an editor who may preview them."""
-        if user is not None and user.is_authenticated and user.is_staff:
+        if previews_drafts(user):
             return self.all()
         return self.published()
+
+
+def previews_drafts(user) -> bool:
+    """Staff see drafts everywhere a visitor would see the published guide, marked as such."""
+    return user is not None and user.is_authenticated and user.is_staff
 
 
 class Provider(models.Model):
@@ -134,6 +141,11 @@ class Provider(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED
+
+    def clean(self) -> None:
+        super().clean()
+        # What visitors read may carry only this provider's verified phone numbers.
+        phones.guard(self, ["summary", "first_question"], lambda: phones.provider_owner(self))
 
 
 class ChannelKind(models.TextChoices):
@@ -231,6 +243,7 @@ class PurchaseChannel(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        phones.guard(self, ["hint", "variant_question"], lambda: phones.channel_owner(self))
         if self.parent_id:
             if self.parent_id == self.pk:
                 raise ValidationError({"parent": "A channel cannot be a variant of itself."})
@@ -325,6 +338,11 @@ class Route(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        phones.guard(
+            self,
+            ["label", "question"],
+            lambda: phones.provider_owner(self.provider if self.provider_id else None),
+        )
         if self.parent_id is None:
             return
         parent = self.parent
@@ -406,6 +424,31 @@ class OfficialContact(models.Model):
     def __str__(self) -> str:
         label = self.label or self.get_kind_display()
         return f"{label}: {self.value}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.kind == ContactKind.PHONE:
+            e164 = phones.to_e164(self.value)
+            if e164 is None:
+                raise ValidationError(
+                    {
+                        "value": "This is not a phone number that can be dialled. Write it as "
+                        "the official page does; outside North America, with its country "
+                        "code (+44 20 …)."
+                    }
+                )
+            own = {e164}
+        else:
+            own = set()
+        # A label is shown beside the contact: no other number may hide in it.
+        for found in phones.find_numbers(self.label):
+            if found.e164 not in own:
+                raise ValidationError(
+                    {
+                        "label": f"“{found.raw}” is not this contact's number. A label names "
+                        "the contact (“Customer service”); a number goes in its own contact."
+                    }
+                )
 
     @property
     def href(self) -> str:
@@ -492,6 +535,20 @@ class Step(models.Model):
                 self.channel.parent_id,
             }:
                 raise ValidationError({"contact": "Choose a contact of this channel."})
+        # A route's steps may carry only its provider's verified phone numbers; a channel's
+        # standard steps only the channel's own (a variant's, also its parent channel's).
+        phones.guard(self, STEP_TEXT_FIELDS, self._phone_owner)
+
+    def _phone_owner(self) -> phones.Owner | None:
+        if self.route_id:
+            return phones.provider_owner(self.route.provider)
+        if self.channel_id:
+            return phones.channel_owner(self.channel)
+        return None
+
+
+# Everything of a step a visitor reads, or follows: checked by the phone-number guard.
+STEP_TEXT_FIELDS = ["title", "body", "link_url", "link_label", "email_subject", "email_body"]
 
 
 class NoteKind(models.TextChoices):
@@ -524,6 +581,14 @@ class ProviderNote(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self) -> None:
+        super().clean()
+        phones.guard(
+            self,
+            ["title", "body"],
+            lambda: phones.provider_owner(self.provider if self.provider_id else None),
+        )
+
 
 class Question(models.Model):
     """A frequently asked question about cancelling a provider."""
@@ -546,6 +611,14 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.question
+
+    def clean(self) -> None:
+        super().clean()
+        phones.guard(
+            self,
+            ["question", "answer"],
+            lambda: phones.provider_owner(self.provider if self.provider_id else None),
+        )
 
 
 class FeedbackKind(models.TextChoices):

@@ -7,6 +7,7 @@ import itertools
 from guides.models import (
     Category,
     ChannelKind,
+    Feedback,
     OfficialContact,
     Provider,
     ProviderNote,
@@ -87,3 +88,28 @@ def make_question(provider: Provider, **kwargs) -> Question:
     kwargs.setdefault("answer", f"Answer {n}.")
     kwargs.setdefault("position", n)
     return Question.objects.create(provider=provider, **kwargs)
+
+
+def make_feedback(route: Route, **kwargs) -> Feedback:
+    """A visitor's answer about `route` (by default: it worked), given now."""
+    kwargs.setdefault("kind", "worked")
+    kwargs.setdefault("route_path", route.slug)
+    created_at = kwargs.pop("created_at", None)
+    item = Feedback.objects.create(provider=route.provider, route=route, **kwargs)
+    if created_at is not None:  # auto_now_add ignores a value given to create()
+        Feedback.objects.filter(pk=item.pk).update(created_at=created_at)
+        item.refresh_from_db()
+    return item
+
+
+def make_staff(username: str, group: str | None = None, **kwargs):
+    """A staff user, in the "Editors" or "Publishers" group made by migration 0006."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.create_user(
+        username, f"{username}@example.com", "pw", is_staff=True
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user

@@ -1,0 +1,230 @@
+"""The phone-number guard: no number that an editor has not verified can reach a visitor.
+
+Fake "support" numbers are written every way a search engine will index them: with arrows,
+dots, unicode dashes, brackets in odd places, spaced-out digits. So free text is first
+normalised (odd separators between digits become plain hyphens, markup and entities are
+undone), then `phonenumbers` finds the numbers in it and gives each one its E.164 form, and
+that is what is compared with the owner's verified phone contacts.
+
+What is *not* a phone number: years, dates (2026-01-21, 21.01.2026, 01/21/2026), prices,
+"30 days", step numbers, and the numeric ids in a web address (…/kb/174410, ?id=12345678901):
+in a URL only a number written with separators (or a tel: link) counts.
+
+Numbers without a country code are read as North American; numbers written the national way
+of another country are recognised for the countries of the owner's verified numbers.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from phonenumbers import Leniency, PhoneNumberFormat, PhoneNumberMatcher
+
+DEFAULT_REGION = "US"
+MAX_TEXT = 100_000  # longer than any field the guard looks at
+
+# Anything but a letter, digit, space, or the separators phonenumbers already understands,
+# standing between two digits (or a digit and a bracket): "1→855", "737★0477", "1_855".
+_ODD_SEPARATOR = re.compile(r"(?<=[\d)])\s*(?:[^\w\s()+.\-/,]|_)+\s*(?=[\d(])")
+# A comma counts only tight between digits ("1,855,737,0477"), not in a list ("2025, 12").
+_TIGHT_COMMA = re.compile(r"(?<=\d),(?=\d)")
+_DASHES = re.compile(r"[\u2010-\u2015\u2212\u2043\ufe58\ufe63\uff0d]")
+_TAG = re.compile(r"<[^>]{0,500}>")
+# A bracketed group inside a number, not its area code at the front: "1-855(737)-0477".
+_INNER_BRACKETS = re.compile(r"(?<=\d)[-.\s]*[(\[](\d{1,5})[)\]][-.\s]*(?=\d)")
+_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+_URL = re.compile(r"(?:https?://|(?:tel|sms|callto):)[^\s<>()\[\]\"']+", re.IGNORECASE)
+_TEL_SCHEME = re.compile(r"^(?:tel|sms|callto):", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Found:
+    """A phone number found in text: as written, and in E.164 (+18005550100)."""
+
+    raw: str
+    e164: str
+
+
+def normalise(text: str) -> str:
+    """Undo the disguises: markup, entities, full-width digits, invisible characters, and
+    arrows or other symbols used as separators."""
+    text = _TAG.sub(" ", text)
+    text = html.unescape(text)
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")  # zero-width etc.
+    text = _DASHES.sub("-", text)
+    text = _ODD_SEPARATOR.sub("-", text)
+    text = _TIGHT_COMMA.sub("-", text)
+    text = _INNER_BRACKETS.sub(r"-\1-", text)
+    # "Call1-855…" or "…0477now": a number glued to a word is still a number.
+    return _LETTER_DIGIT.sub(" ", text)
+
+
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+def _years_not_a_number(raw: str) -> bool:
+    """Years, not a number: "2025-2026 12", "2026 01 21 10", "2025.2026.12" start with a
+    year, then have another year or a short last group. No one writes a North American
+    number that way (its last group has four digits), though "1905 555 0100" (1 and the
+    area code 905) stays a number."""
+    if raw.startswith("+"):
+        return False
+    groups = re.findall(r"\d+", raw)
+    if len(groups) < 2 or not _YEAR.match(groups[0]):
+        return False
+    return bool(_YEAR.match(groups[1])) or len(groups[-1]) < 4
+
+
+def _matches(text: str, regions: Iterable[str]) -> list[Found]:
+    found: dict[str, Found] = {}
+    for region in regions:
+        for match in PhoneNumberMatcher(text, region, leniency=Leniency.VALID):
+            if match.number.country_code == 1 and _years_not_a_number(match.raw_string):
+                continue
+            e164 = phonenumbers.format_number(match.number, PhoneNumberFormat.E164)
+            found.setdefault(e164, Found(match.raw_string.strip(), e164))
+    return list(found.values())
+
+
+def find_numbers(text: str, regions: Iterable[str] = ()) -> list[Found]:
+    """Every phone number in `text`, each once. `regions` adds countries whose national
+    format is recognised besides North America's."""
+    if not text or not any(ch.isdigit() for ch in text):
+        return []
+    text = text[:MAX_TEXT]
+    regions = list(dict.fromkeys([DEFAULT_REGION, *regions]))
+    found: dict[str, Found] = {}
+    plain_parts = []
+    last = 0
+    for url in _URL.finditer(text):
+        plain_parts.append(text[last : url.start()])
+        last = url.end()
+        for number in _numbers_in_url(url.group(), regions):
+            found.setdefault(number.e164, number)
+    plain_parts.append(text[last:])
+    for number in _matches(normalise(" ".join(plain_parts)), regions):
+        found.setdefault(number.e164, number)
+    return list(found.values())
+
+
+def _numbers_in_url(url: str, regions: list[str]) -> list[Found]:
+    url = unquote(url)
+    if _TEL_SCHEME.match(url):
+        # A tel: link is a number whatever its form.
+        return _matches(normalise(_TEL_SCHEME.sub(" ", url)), regions)
+    # In a web address a bare run of digits is an id (…/kb/12345678901), not a number.
+    spaced = re.sub(r"[/?&=#:;,]+", " ", url)
+    return [number for number in _matches(normalise(spaced), regions) if not number.raw.isdigit()]
+
+
+def to_e164(value: str) -> str | None:
+    """The E.164 form of a number written on its own (a contact's value), or None."""
+    try:
+        number = phonenumbers.parse(normalise(value), DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+
+
+def region_of(e164: str) -> str | None:
+    try:
+        return phonenumbers.region_code_for_number(phonenumbers.parse(e164))
+    except phonenumbers.NumberParseException:
+        return None
+
+
+# The verified numbers of an owner -------------------------------------------------------------
+
+
+def verified_numbers(contacts) -> set[str]:
+    """The E.164 forms of the verified phone contacts in `contacts` (a queryset)."""
+    values = contacts.filter(kind="phone", verified_on__isnull=False).values_list(
+        "value", flat=True
+    )
+    return {e164 for e164 in map(to_e164, values) if e164}
+
+
+def provider_numbers(provider_id: int | None) -> set[str]:
+    from .models import OfficialContact
+
+    if provider_id is None:
+        return set()
+    return verified_numbers(OfficialContact.objects.filter(provider_id=provider_id))
+
+
+def channel_numbers(channel_ids: Iterable[int | None]) -> set[str]:
+    from .models import OfficialContact
+
+    ids = [pk for pk in channel_ids if pk is not None]
+    if not ids:
+        return set()
+    return verified_numbers(OfficialContact.objects.filter(channel_id__in=ids))
+
+
+# The guard ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Whose verified numbers a text may carry: a name for the message, and the numbers."""
+
+    name: str
+    numbers: frozenset[str]
+
+
+def guard(obj, fields: Iterable[str], owner: Callable[[], Owner | None]) -> None:
+    """Refuse every phone number in `fields` of `obj` that is not one of the verified numbers
+    of `owner()` (called, and its numbers loaded, only once a number is found).
+
+    Raises a ValidationError naming each field and number at fault.
+    """
+    errors: dict[str, list[str]] = {}
+    resolved: Owner | None = None
+    regions: list[str] = []
+    for name in fields:
+        value = getattr(obj, name, "") or ""
+        candidates = find_numbers(value)
+        if not candidates:
+            continue
+        if resolved is None:
+            resolved = owner() or Owner("this guide", frozenset())
+            # The countries of the verified numbers: their national format counts too.
+            regions = sorted({r for r in map(region_of, resolved.numbers) if r})
+        if regions:
+            candidates = find_numbers(value, regions)
+        for number in candidates:
+            if number.e164 not in resolved.numbers:
+                errors.setdefault(name, []).append(refusal(number.raw, resolved.name))
+    if errors:
+        raise ValidationError(errors)
+
+
+def refusal(raw: str, owner: str) -> str:
+    return (
+        f"“{raw}” is not one of {owner}'s verified phone numbers. Only a number that an "
+        f"editor has checked on an official page may be shown: add it as a phone contact "
+        f"of {owner} with that page as its source, verify it, and then use it here."
+    )
+
+
+def provider_owner(provider) -> Owner | None:
+    if provider is None:
+        return None
+    return Owner(provider.name, frozenset(provider_numbers(provider.pk)))
+
+
+def channel_owner(channel) -> Owner | None:
+    """A channel's own verified numbers; a variant may also use its parent channel's."""
+    if channel is None:
+        return None
+    return Owner(str(channel), frozenset(channel_numbers([channel.pk, channel.parent_id])))
