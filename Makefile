@@ -10,6 +10,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
+# The test tools from npm (axe-core, vnu-jar), installed when npm is there; without it the
+# accessibility and HTML checks skip (and fail under CI).
+NODE_STAMP := node_modules/.installed
+NPM := $(shell command -v npm 2>/dev/null)
 
 define FIND_PYTHON
 ok() { "$$1" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; }; \
@@ -24,7 +28,7 @@ echo "No Python >= 3.12 found on PATH or in pyenv; install one (e.g. pyenv insta
 exit 1
 endef
 
-.PHONY: help venv run migrate content test lint format superuser bench clean
+.PHONY: help venv node run migrate content test screenshots lint format superuser bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -38,6 +42,12 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP) ## create .venv and install the pinned dependencies
 
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $(NODE_STAMP)
+
+node: $(NODE_STAMP) ## install the test tools from npm: axe-core and the Nu HTML Checker
+
 migrate: venv ## apply database migrations
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py migrate --no-input
 
@@ -50,8 +60,12 @@ run: content ## serve the site with the shipped guides on http://127.0.0.1:$(POR
 superuser: migrate ## create an editor account with every permission
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py createsuperuser
 
-test: venv ## run the whole test suite (browser tests included when Chromium is installed)
+test: venv $(if $(NPM),$(NODE_STAMP)) ## run the whole test suite (browser, accessibility and HTML checks included when Chromium, npm and Java are there)
+	@[ -n "$(NPM)" ] || echo "npm not found: the accessibility and HTML validity checks will be skipped."
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+screenshots: venv ## save light, dark and phone screenshots of real pages into docs/screenshots/
+	$(BIN)/pytest tests/browser/screenshots.py -q
 
 bench: venv ## measure every page against a bare baseline with wrk (figures in bench/results/)
 	@command -v wrk >/dev/null || { \
@@ -69,4 +83,4 @@ format: venv ## apply ruff's fixes and formatting
 	$(BIN)/ruff format .
 
 clean: ## remove the virtualenv, the local database and collected static files
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 staticfiles node_modules

@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.http import HttpResponse
 from django.urls import include, path
 
 from cancelflow.security import admin_login
 from guides import views as guide_views
+from guides.sitemaps import SITEMAPS
 
 admin.site.site_header = "cancelflow editors"
 admin.site.site_title = "cancelflow editors"
@@ -16,6 +18,8 @@ urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("healthz", guide_views.healthz, name="healthz"),
     path("robots.txt", guide_views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("api/v1/", include("guides.api_urls")),
     path("", include("guides.urls")),
 ]
 

@@ -8,3 +8,26 @@ class SearchForm(forms.Form):
         strip=True,
         error_messages={"max_length": "Please search with at most 100 characters."},
     )
+
+
+class GuideRequestForm(forms.Form):
+    """A "Request a guide" form: what a visitor wants to cancel, kept for the editors."""
+
+    name = forms.CharField(
+        label="What do you want to cancel?",
+        max_length=120,
+        strip=True,
+        error_messages={
+            "required": "Please say what you want to cancel.",
+            "max_length": "Please keep the name under 120 characters.",
+        },
+    )
+    details = forms.CharField(
+        label="Anything that would help (optional)",
+        help_text="For example where you bought it, or the name on your bill.",
+        max_length=1000,
+        required=False,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": "Please keep this under 1,000 characters."},
+    )

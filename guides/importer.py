@@ -1,12 +1,18 @@
 """Load guide files (docs/format.md) into the database: validate everything, then create or
-update by slug, in one transaction. Any fault anywhere leaves the database as it was."""
+update by slug, in one transaction. Any fault anywhere leaves the database as it was.
+
+Every error names the file, the line and the entry at fault: the YAML is composed into
+nodes first, so each value's line is known (`kaspersky.yaml line 42: providers[0]
+(kaspersky) > routes[3] (amazon) > steps[1]: unknown key 'titel'`).
+"""
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -18,6 +24,7 @@ from django.db import models, transaction
 from django.db.models import F
 
 from .models import (
+    MAX_ROUTE_DEPTH,
     Category,
     OfficialContact,
     Provider,
@@ -34,6 +41,13 @@ SCHEMA_PATH = Path(__file__).resolve().parent / "guides.schema.json"
 MAX_FILE_BYTES = 5 * 1024 * 1024
 FILE_SUFFIXES = {".yaml", ".yml", ".json"}
 
+# What the importer assumes when a file leaves a key out; the exporter leaves out exactly
+# these values, so that an export is tidy and still says everything.
+DEFAULT_FIRST_QUESTION = "Where did you buy it?"
+DEFAULT_DIFFICULTY = "medium"
+DEFAULT_STATUS = "draft"
+DEFAULT_STEP_KIND = "do"
+
 
 class GuideImportError(Exception):
     """The import was refused; `errors` says where and why. Nothing was changed."""
@@ -43,14 +57,99 @@ class GuideImportError(Exception):
         self.errors = errors
 
 
-class _DryRun(Exception):
+class PreviewOutdated(Exception):
+    """The import would now change something other than what was previewed (the database
+    changed in between). Nothing was changed; `report` is what it would do now."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__("The changes differ from the preview.")
+        self.report = report
+
+
+class _Rollback(Exception):
     pass
+
+
+# -- documents and where things are in them -----------------------------------------------
 
 
 @dataclass
 class Document:
     name: str
     data: dict
+    lines: dict[tuple, int] = field(default_factory=dict, repr=False)
+
+    def line(self, path: tuple) -> int | None:
+        """The line of `path`, or of the nearest enclosing value that has one."""
+        for end in range(len(path), -1, -1):
+            line = self.lines.get(tuple(path[:end]))
+            if line is not None:
+                return line
+        return None
+
+
+@dataclass(frozen=True)
+class Where:
+    """A place in a document: an entry (what the message names) and, optionally, a key
+    inside it (whose line the message gives)."""
+
+    document: Document
+    path: tuple = ()
+    line_path: tuple | None = None
+
+    def __truediv__(self, key) -> Where:
+        return Where(self.document, (*self.path, key))
+
+    def at(self, *keys) -> Where:
+        """The same entry, with the line of one of its keys."""
+        return Where(self.document, self.path, (*self.path, *keys))
+
+    def __str__(self) -> str:
+        line = self.document.line(self.line_path if self.line_path is not None else self.path)
+        head = f"{self.document.name} line {line}" if line else self.document.name
+        return f"{head}: {describe(self.document.data, self.path) or 'top level'}"
+
+
+def describe(data, path: Iterable) -> str:
+    """`providers[0] (kaspersky) > routes[2] (amazon) > steps[1]` for a path into a file."""
+    parts: list[str] = []
+    node = data
+    for key in path:
+        if isinstance(key, int):
+            label = f"[{key}]"
+            node = node[key] if isinstance(node, list) and key < len(node) else None
+            if isinstance(node, dict) and isinstance(node.get("slug"), str):
+                label += f" ({node['slug']})"
+            if parts:
+                parts[-1] += label
+            else:
+                parts.append(label)
+        else:
+            node = node.get(key) if isinstance(node, dict) else None
+            parts.append(str(key))
+    return " > ".join(parts)
+
+
+# -- the report ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """One row created, updated or deleted: `route kaspersky/website: updated (label)`."""
+
+    action: str  # created, updated, deleted
+    kind: str  # category, channel, provider, route, step, note, question, contact
+    label: str
+    fields: tuple[str, ...] = ()
+    entry: tuple[str, str] = ("", "")  # the top-level entry it belongs to, e.g. provider acme
+
+    @property
+    def is_entry(self) -> bool:
+        return (self.kind, self.label) == self.entry
+
+    def __str__(self) -> str:
+        text = f"{self.kind} {self.label}: {self.action}"
+        return f"{text} ({', '.join(self.fields)})" if self.fields else text
 
 
 @dataclass
@@ -58,6 +157,8 @@ class Report:
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
     deleted: Counter = field(default_factory=Counter)
+    changes: list[Change] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     dry_run: bool = False
 
     @property
@@ -65,6 +166,7 @@ class Report:
         return bool(self.created or self.updated or self.deleted)
 
     def lines(self) -> list[str]:
+        """Counts per kind of row: `provider: 0 created, 1 updated, 0 deleted`."""
         names = sorted(set(self.created) | set(self.updated) | set(self.deleted))
         return [
             f"{name}: {self.created[name]} created, {self.updated[name]} updated, "
@@ -72,12 +174,51 @@ class Report:
             for name in names
         ]
 
+    def details(self) -> list[str]:
+        """What changes, entry by entry. An entry that is new is one line, with what it
+        comes with; otherwise each row that changes is a line of its own."""
+        new_entries = {c.entry for c in self.changes if c.action == "created" and c.is_entry}
+        lines: list[str] = []
+        done: set[tuple[str, str]] = set()
+        for change in self.changes:
+            if change.entry in new_entries:
+                if change.entry in done:
+                    continue
+                done.add(change.entry)
+                parts = Counter(
+                    c.kind
+                    for c in self.changes
+                    if c.entry == change.entry and c.action == "created" and not c.is_entry
+                )
+                extra = ", ".join(_plural(count, kind) for kind, count in sorted(parts.items()))
+                kind, slug = change.entry
+                lines.append(f"{kind} {slug}: created" + (f" (with {extra})" if extra else ""))
+            else:
+                lines.append(str(change))
+        return lines
+
+    def fingerprint(self) -> str:
+        """A digest of exactly what would change, to tell a preview from a later run."""
+        text = "\n".join(str(change) for change in self.changes)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _plural(count: int, kind: str) -> str:
+    return f"{count} {kind}" if count == 1 else f"{count} {kind}s"
+
+
+# -- reading and checking files -----------------------------------------------------------
+
+
+@cache
+def schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text())
+
 
 @cache
 def schema_validator() -> jsonschema.Draft202012Validator:
-    schema = json.loads(SCHEMA_PATH.read_text())
     return jsonschema.Draft202012Validator(
-        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+        schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
     )
 
 
@@ -103,15 +244,94 @@ def _plain(value):
     return value
 
 
-def parse_document(name: str, text: str) -> Document:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
+def _yaml_error(name: str, exc: yaml.YAMLError) -> GuideImportError:
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        raise GuideImportError([f"{name}{where}: not valid YAML: {exc.problem}"]) from exc
+        problem = exc.problem or exc.context or "cannot be read"
+        return GuideImportError([f"{name}{where}: not valid YAML: {problem}"])
+    return GuideImportError([f"{name}: not valid YAML: {exc}"])
+
+
+# A file may use YAML anchors and aliases (`&a` … `*a`), but not to blow a small file up
+# into an enormous one: this many values at most, once every alias is expanded.
+MAX_VALUES = 2_000_000
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """How many values the document holds once aliases are expanded (aliased nodes are
+    shared, so this is computed once per node)."""
+    sizes: dict[int, int] = {}
+    busy: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        if id(node) in sizes:
+            return sizes[id(node)]
+        if id(node) in busy:
+            raise ValueError("an alias refers to the entry it is part of")
+        busy.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            total = 1 + sum(size(value) for _, value in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            total = 1 + sum(size(item) for item in node.value)
+        else:
+            total = 1
+        busy.discard(id(node))
+        sizes[id(node)] = min(total, MAX_VALUES + 1)
+        return sizes[id(node)]
+
+    return size(root)
+
+
+def _node_lines(name: str, root: yaml.Node | None) -> tuple[dict[tuple, int], list[str]]:
+    """The line of every value in the document, by its path; and the faults that a plain
+    load would hide (a key given twice, of which the last would silently win)."""
+    lines: dict[tuple, int] = {}
+    errors: list[str] = []
+    if root is None:
+        return lines, errors
+    try:
+        if _expanded_size(root) > MAX_VALUES:
+            return lines, [f"{name}: its aliases expand to more than {MAX_VALUES:,} values"]
+    except ValueError as exc:
+        return lines, [f"{name}: {exc}"]
+    lines[()] = root.start_mark.line + 1
+    stack: list[tuple[yaml.Node, tuple]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            keys: set = set()
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
+                    continue
+                key = key_node.value
+                line = key_node.start_mark.line + 1
+                if key in keys:
+                    errors.append(f"{name} line {line}: key {key!r} is given twice")
+                keys.add(key)
+                lines.setdefault((*path, key), line)
+                stack.append((value_node, (*path, key)))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                lines.setdefault((*path, index), item.start_mark.line + 1)
+                stack.append((item, (*path, index)))
+    return lines, errors
+
+
+def parse_document(name: str, text: str) -> Document:
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        lines, errors = _node_lines(name, root)
+        if errors:
+            raise GuideImportError(errors)
+        data = loader.construct_document(root) if root is not None else None
     except yaml.YAMLError as exc:
-        raise GuideImportError([f"{name}: not valid YAML: {exc}"]) from exc
+        raise _yaml_error(name, exc) from exc
+    except RecursionError as exc:
+        raise GuideImportError([f"{name}: nested too deeply to be a guide file"]) from exc
+    finally:
+        loader.dispose()
     if data is None:
         data = {}
     data = _plain(data)
@@ -119,7 +339,7 @@ def parse_document(name: str, text: str) -> Document:
         raise GuideImportError(
             [f"{name}: expected a mapping with categories, channels or providers"]
         )
-    return Document(name, data)
+    return Document(name, data, lines)
 
 
 def read_documents(files: Iterable[Path]) -> list[Document]:
@@ -145,31 +365,17 @@ def read_documents(files: Iterable[Path]) -> list[Document]:
     return documents
 
 
-def describe(data, path: Iterable) -> str:
-    """`providers[0] (kaspersky) > routes[2] (amazon) > steps[1]` for a path into a file."""
-    parts: list[str] = []
-    node = data
-    for key in path:
-        if isinstance(key, int):
-            label = f"[{key}]"
-            node = node[key] if isinstance(node, list) and key < len(node) else None
-            if isinstance(node, dict) and isinstance(node.get("slug"), str):
-                label += f" ({node['slug']})"
-            if parts:
-                parts[-1] += label
-            else:
-                parts.append(label)
-        else:
-            node = node.get(key) if isinstance(node, dict) else None
-            parts.append(str(key))
-    return " > ".join(parts)
-
-
 def validate_structure(document: Document) -> list[str]:
+    """The file against the JSON Schema (guides/guides.schema.json)."""
     errors = []
     for error in sorted(schema_validator().iter_errors(document.data), key=lambda e: e.path):
-        where = describe(document.data, error.absolute_path) or "top level"
-        errors.append(f"{document.name}: {where}: {_schema_message(error)}")
+        path = tuple(error.absolute_path)
+        where = Where(document, path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+            if extra:
+                where = where.at(extra[0])
+        errors.append(f"{where}: {_schema_message(error)}")
     return errors
 
 
@@ -186,6 +392,45 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
     return error.message
 
 
+def validate_flows(document: Document) -> tuple[list[str], list[str]]:
+    """What the schema cannot say about a flow: (errors, warnings).
+
+    Routes are nested in the file, so a flow cannot loop back on itself: every route has
+    exactly one parent, the route it is written under, and no key can name another parent.
+    What can go wrong instead is a flow that goes too deep (an error: the site could not
+    show it), or an answer that leads nowhere, with no answers of its own, no steps and no
+    channel whose standard steps would be shown (a warning: a guide being written may be
+    like that for a while, and an export of it must still import)."""
+    errors: list[str] = []
+    warnings: list[str] = []
+    where = Where(document)
+
+    def walk(routes: list, here: Where, depth: int, channel: bool) -> None:
+        for index, route in enumerate(routes):
+            at = here / "routes" / index
+            children = route.get("routes", [])
+            has_channel = channel or bool(route.get("channel"))
+            if depth > MAX_ROUTE_DEPTH:
+                errors.append(
+                    f"{at}: a flow can be at most {MAX_ROUTE_DEPTH} questions deep "
+                    f"(this answer is at depth {depth})"
+                )
+                continue
+            if not children and not route.get("steps") and not has_channel:
+                warnings.append(
+                    f"{at}: leads nowhere: an answer without answers of its own needs steps "
+                    "or a channel"
+                )
+            walk(children, at, depth + 1, has_channel)
+
+    for index, provider in enumerate(document.data.get("providers", [])):
+        walk(provider.get("routes", []), where / "providers" / index, 1, False)
+    return errors, warnings
+
+
+# -- applying -----------------------------------------------------------------------------
+
+
 def _validation_message(exc: ValidationError) -> str:
     if hasattr(exc, "message_dict"):
         parts = []
@@ -194,6 +439,18 @@ def _validation_message(exc: ValidationError) -> str:
             parts.append(text if name == "__all__" else f"{name}: {text}")
         return "; ".join(parts)
     return " ".join(exc.messages)
+
+
+@dataclass(frozen=True)
+class _Owner:
+    """Whose rows are being synced, for the report: `route kaspersky/website`."""
+
+    entry: tuple[str, str]
+    kind: str
+    label: str
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.label}"
 
 
 class Importer:
@@ -205,20 +462,29 @@ class Importer:
 
     # -- bookkeeping ------------------------------------------------------------------------
 
-    def _save(self, obj: models.Model, where: str, values: dict) -> bool:
+    def _save(
+        self,
+        obj: models.Model,
+        where: Where,
+        values: dict,
+        *,
+        kind: str,
+        label: str,
+        entry: tuple[str, str],
+    ) -> bool:
         """Set `values` on `obj` and save it if anything changed. False if it was refused."""
         created = obj.pk is None
-        changed = created
+        changed: list[str] = []
         for name, value in values.items():
-            field = obj._meta.get_field(name)
-            if field.is_relation:
-                current, new = getattr(obj, field.attname), value.pk if value else None
+            model_field = obj._meta.get_field(name)
+            if model_field.is_relation:
+                current, new = getattr(obj, model_field.attname), value.pk if value else None
             else:
                 current, new = getattr(obj, name), value
             if current != new:
                 setattr(obj, name, value)
-                changed = True
-        if not changed:
+                changed.append(name)
+        if not (created or changed):
             return True
         try:
             obj.full_clean()
@@ -228,18 +494,23 @@ class Importer:
         obj.save()
         counter = self.report.created if created else self.report.updated
         counter[obj._meta.verbose_name] += 1
+        action = "created" if created else "updated"
+        fields = () if created else tuple(changed)
+        self.report.changes.append(Change(action, kind, label, fields, entry))
         return True
 
-    def _delete(self, queryset: models.QuerySet) -> None:
+    def _delete(self, queryset: models.QuerySet, kind: str, label, entry) -> None:
+        """Delete what the file no longer lists; `label(obj)` names each for the report."""
         for obj in queryset:
             self.report.deleted[obj._meta.verbose_name] += 1
+            self.report.changes.append(Change("deleted", kind, label(obj), (), entry))
             obj.delete()
 
-    def _unique_slugs(self, entries: list, where: str) -> bool:
-        counts = Counter(entry["slug"] for entry in entries)
-        clashes = sorted(slug for slug, count in counts.items() if count > 1)
-        for slug in clashes:
-            self.errors.append(f"{where}: slug {slug!r} is used by {counts[slug]} entries")
+    def _unique(self, entries: list, key: str, where: Where, name: str) -> bool:
+        counts = Counter(entry[key] for entry in entries)
+        clashes = sorted(value for value, count in counts.items() if count > 1)
+        for value in clashes:
+            self.errors.append(f"{where}: {name} {value!r} is used by {counts[value]} entries")
         return not clashes
 
     @staticmethod
@@ -249,13 +520,18 @@ class Importer:
 
     # -- categories and channels ------------------------------------------------------------
 
-    def category(self, entry: dict, where: str) -> None:
+    def category(self, entry: dict, where: Where) -> None:
         obj = Category.objects.filter(slug=entry["slug"]).first() or Category(slug=entry["slug"])
-        self._save(obj, where, {"name": entry["name"], "description": entry.get("description", "")})
+        values = {"name": entry["name"], "description": entry.get("description", "")}
+        key = ("category", entry["slug"])
+        self._save(obj, where, values, kind="category", label=entry["slug"], entry=key)
 
-    def channel(self, entry: dict, where: str, parent=None, position: int = 0) -> None:
+    def channel(self, entry: dict, where: Where, parent=None, position: int = 0) -> None:
         obj = PurchaseChannel.objects.filter(slug=entry["slug"], parent=parent).first()
         obj = obj or PurchaseChannel(slug=entry["slug"], parent=parent)
+        top = parent.slug if parent else entry["slug"]
+        label = f"{parent.slug}/{entry['slug']}" if parent else entry["slug"]
+        key = ("channel", top)
         values = {
             "name": entry["name"],
             "kind": entry.get("kind", parent.kind if parent else ""),
@@ -265,56 +541,63 @@ class Importer:
             "variant_question": entry.get("variant_question", ""),
             "sources": "\n".join(entry.get("sources", [])),
             "last_verified_on": _date(entry.get("last_verified_on")),
-            "position": position,
+            "position": entry.get("position", 0) if parent is None else position,
         }
-        if not self._save(obj, where, values):
+        kind = "variant" if parent else "channel"
+        if not self._save(obj, where, values, kind=kind, label=label, entry=key):
             return
-        if parent is None:
-            self.contacts(entry.get("contacts", []), where, channel=obj)
-        self.steps(entry.get("steps", []), where, channel=obj)
+        owner = _Owner(key, kind, label)
+        self.contacts(entry.get("contacts", []), where, owner, channel=obj)
+        self.steps(entry.get("steps", []), where, owner, channel=obj)
         if parent is None:
             variants = entry.get("variants", [])
-            if not self._unique_slugs(variants, f"{where} > variants"):
+            if not self._unique(variants, "slug", where.at("variants"), "variants: slug"):
                 return
             for index, variant in enumerate(variants):
-                self.channel(
-                    variant,
-                    f"{where} > variants[{index}] ({variant['slug']})",
-                    parent=obj,
-                    position=index + 1,
-                )
-            self._delete(obj.variants.exclude(slug__in=[v["slug"] for v in variants]))
+                self.channel(variant, where / "variants" / index, parent=obj, position=index + 1)
+            self._delete(
+                obj.variants.exclude(slug__in=[v["slug"] for v in variants]),
+                "variant",
+                lambda v: f"{obj.slug}/{v.slug}",
+                key,
+            )
 
     # -- providers --------------------------------------------------------------------------
 
-    def provider(self, entry: dict, where: str) -> None:
+    def provider(self, entry: dict, where: Where) -> None:
         category = Category.objects.filter(slug=entry["category"]).first()
         if category is None:
-            self.errors.append(f"{where}: category: no category {entry['category']!r}")
+            self.errors.append(
+                f"{where.at('category')}: category: no category {entry['category']!r}"
+            )
             return
         obj = Provider.objects.filter(slug=entry["slug"]).first() or Provider(slug=entry["slug"])
         values = {
             "name": entry["name"],
             "category": category,
-            "status": entry.get("status", "draft"),
+            "status": entry.get("status", DEFAULT_STATUS),
             "aliases": "\n".join(entry.get("aliases", [])),
             "summary": entry.get("summary", ""),
             "website": entry.get("website", ""),
-            "difficulty": entry.get("difficulty", "medium"),
+            "difficulty": entry.get("difficulty", DEFAULT_DIFFICULTY),
             "minutes_to_cancel": entry.get("minutes_to_cancel"),
-            "first_question": entry.get("first_question", "Where did you buy it?"),
+            "first_question": entry.get("first_question", DEFAULT_FIRST_QUESTION),
             "popular": entry.get("popular", False),
             "last_verified_on": _date(entry.get("last_verified_on")),
             "sources": "\n".join(entry.get("sources", [])),
         }
-        if not self._save(obj, where, values):
+        key = ("provider", entry["slug"])
+        if not self._save(obj, where, values, kind="provider", label=entry["slug"], entry=key):
             return
-        self.contacts(entry.get("contacts", []), where, provider=obj)
+        owner = _Owner(key, "provider", entry["slug"])
+        self.contacts(entry.get("contacts", []), where, owner, provider=obj)
         self.ordered(
             ProviderNote,
             obj.notes.all(),
             entry.get("notes", []),
-            f"{where} > notes",
+            where / "notes",
+            owner,
+            "note",
             lambda note: {
                 "provider": obj,
                 "kind": note["kind"],
@@ -327,7 +610,9 @@ class Importer:
             Question,
             obj.questions.all(),
             entry.get("questions", []),
-            f"{where} > questions",
+            where / "questions",
+            owner,
+            "question",
             lambda q: {
                 "provider": obj,
                 "question": q["question"],
@@ -335,40 +620,53 @@ class Importer:
                 "source_url": q.get("source_url", ""),
             },
         )
-        self.routes(obj, None, entry.get("routes", []), where)
+        self.routes(obj, None, entry.get("routes", []), where, key, entry["slug"])
 
-    def routes(self, provider: Provider, parent: Route | None, entries: list, where: str) -> None:
+    def routes(
+        self,
+        provider: Provider,
+        parent: Route | None,
+        entries: list,
+        where: Where,
+        key: tuple[str, str],
+        prefix: str,
+    ) -> None:
         """Sync one question's answers by slug; answers the file no longer lists go."""
-        if not self._unique_slugs(entries, f"{where} > routes"):
+        if not self._unique(entries, "slug", where.at("routes"), "routes: slug"):
             return
         siblings = Route.objects.filter(provider=provider, parent=parent)
         existing = {route.slug: route for route in siblings}
         final = {entry["slug"]: index + 1 for index, entry in enumerate(entries)}
-        self._delete(siblings.exclude(slug__in=list(final)))
+        self._delete(
+            siblings.exclude(slug__in=list(final)), "route", lambda r: f"{prefix}/{r.slug}", key
+        )
         if any(final[slug] != route.position for slug, route in existing.items() if slug in final):
             self._lift(siblings)
             existing = {route.slug: route for route in siblings.all()}
         for index, entry in enumerate(entries):
-            here = f"{where} > routes[{index}] ({entry['slug']})"
+            here = where / "routes" / index
+            label = f"{prefix}/{entry['slug']}"
             channel = None
             if entry.get("channel"):
                 channel = PurchaseChannel.objects.filter(
                     slug=entry["channel"], parent__isnull=True
                 ).first()
                 if channel is None:
-                    self.errors.append(f"{here}: channel: no channel {entry['channel']!r}")
+                    self.errors.append(
+                        f"{here.at('channel')}: channel: no channel {entry['channel']!r}"
+                    )
                     continue
                 if entry.get("variant"):
                     variant = channel.variants.filter(slug=entry["variant"]).first()
                     if variant is None:
                         self.errors.append(
-                            f"{here}: variant: channel {channel.slug!r} has no variant "
-                            f"{entry['variant']!r}"
+                            f"{here.at('variant')}: variant: channel {channel.slug!r} has no "
+                            f"variant {entry['variant']!r}"
                         )
                         continue
                     channel = variant
             elif entry.get("variant"):
-                self.errors.append(f"{here}: variant: name the channel it belongs to")
+                self.errors.append(f"{here.at('variant')}: variant: name the channel it belongs to")
                 continue
             route = existing.get(entry["slug"]) or Route(
                 provider=provider, parent=parent, slug=entry["slug"]
@@ -380,35 +678,51 @@ class Importer:
                 "question": entry.get("question", ""),
                 "channel_steps_first": entry.get("channel_steps_first", True),
             }
-            if not self._save(route, here, values):
+            if not self._save(route, here, values, kind="route", label=label, entry=key):
                 continue
-            self.steps(entry.get("steps", []), here, route=route)
-            self.routes(provider, route, entry.get("routes", []), here)
+            self.steps(entry.get("steps", []), here, _Owner(key, "route", label), route=route)
+            self.routes(provider, route, entry.get("routes", []), here, key, label)
 
-    def contacts(self, entries: list, where: str, **owner) -> None:
+    def contacts(self, entries: list, where: Where, owner: _Owner, **rows) -> None:
+        seen: dict[tuple[str, str], int] = {}
+        for index, entry in enumerate(entries):
+            first = seen.setdefault((entry["kind"], entry["value"]), index)
+            if first != index:
+                self.errors.append(
+                    f"{where / 'contacts' / index}: the same {entry['kind']} contact "
+                    f"{entry['value']!r} is already listed as contacts[{first}]"
+                )
         kept = []
         for index, entry in enumerate(entries):
-            here = f"{where} > contacts[{index}]"
+            here = where / "contacts" / index
             obj = OfficialContact.objects.filter(
-                kind=entry["kind"], value=entry["value"], **owner
-            ).first() or OfficialContact(kind=entry["kind"], value=entry["value"], **owner)
+                kind=entry["kind"], value=entry["value"], **rows
+            ).first() or OfficialContact(kind=entry["kind"], value=entry["value"], **rows)
             values = {
                 "label": entry.get("label", ""),
                 "region": entry.get("region", ""),
                 "source_url": entry["source_url"],
                 "verified_on": _date(entry.get("verified_on")),
             }
-            if self._save(obj, here, values):
+            label = f"{entry['value']} of {owner}"
+            if self._save(obj, here, values, kind="contact", label=label, entry=owner.entry):
                 kept.append(obj.pk)
-        self._delete(OfficialContact.objects.filter(**owner).exclude(pk__in=kept))
+        self._delete(
+            OfficialContact.objects.filter(**rows).exclude(pk__in=kept),
+            "contact",
+            lambda c: f"{c.value} of {owner}",
+            owner.entry,
+        )
 
-    def steps(self, entries: list, where: str, **owner) -> None:
-        owner_obj = owner.get("route") or owner.get("channel")
-        if "route" in owner:
-            contacts = OfficialContact.objects.filter(provider=owner_obj.provider_id)
+    def steps(self, entries: list, where: Where, owner: _Owner, **rows) -> None:
+        owner_obj = rows.get("route") or rows.get("channel")
+        if "route" in rows:
+            contacts = list(OfficialContact.objects.filter(provider=owner_obj.provider_id))
         else:
-            contacts = OfficialContact.objects.filter(
-                channel__in=[owner_obj.pk, owner_obj.parent_id]
+            # A variant's steps may name its own contacts or its channel's; its own win.
+            contacts = sorted(
+                OfficialContact.objects.filter(channel__in=[owner_obj.pk, owner_obj.parent_id]),
+                key=lambda c: c.channel_id == owner_obj.pk,
             )
         by_value = {contact.value: contact for contact in contacts}
 
@@ -421,8 +735,8 @@ class Importer:
             link = step.get("link", {})
             email = step.get("email", {})
             return {
-                **owner,
-                "kind": step.get("kind", "do"),
+                **rows,
+                "kind": step.get("kind", DEFAULT_STEP_KIND),
                 "title": step["title"],
                 "body": step.get("body", ""),
                 "link_url": link.get("url", ""),
@@ -433,9 +747,20 @@ class Importer:
                 "source_url": step.get("source_url", ""),
             }
 
-        self.ordered(Step, Step.objects.filter(**owner), entries, f"{where} > steps", values)
+        self.ordered(
+            Step, Step.objects.filter(**rows), entries, where / "steps", owner, "step", values
+        )
 
-    def ordered(self, model, queryset, entries: list, where: str, values) -> None:
+    def ordered(
+        self,
+        model,
+        queryset,
+        entries: list,
+        where: Where,
+        owner: _Owner,
+        kind: str,
+        values: Callable[[dict], dict],
+    ) -> None:
         """Sync an ordered list (steps, notes, questions) by position: the n-th entry
         updates the n-th row; rows beyond the list are deleted."""
         rows = list(queryset.order_by("position"))
@@ -443,33 +768,65 @@ class Importer:
             self._lift(queryset)
             rows = list(queryset.order_by("position"))
         for index, entry in enumerate(entries):
-            here = f"{where}[{index}]"
+            here = where / index
             try:
                 fields = values(entry)
             except LookupError as exc:
-                self.errors.append(f"{here}: {exc}")
+                self.errors.append(f"{here.at('contact')}: {exc}")
                 continue
             obj = rows[index] if index < len(rows) else model()
-            self._save(obj, here, {**fields, "position": index + 1})
-        self._delete(queryset.model.objects.filter(pk__in=[r.pk for r in rows[len(entries) :]]))
+            label = f"{index + 1} of {owner}"
+            self._save(
+                obj,
+                here,
+                {**fields, "position": index + 1},
+                kind=kind,
+                label=label,
+                entry=owner.entry,
+            )
+        for index, row in enumerate(rows[len(entries) :], start=len(entries) + 1):
+            self.report.deleted[row._meta.verbose_name] += 1
+            self.report.changes.append(
+                Change("deleted", kind, f"{index} of {owner}", (), owner.entry)
+            )
+            row.delete()
 
 
 def _date(value: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(value) if value else None
 
 
-def import_documents(documents: list[Document], *, dry_run: bool = False) -> Report:
-    """Validate and apply `documents` in one transaction; raise GuideImportError on any
-    fault, with the database unchanged. With `dry_run`, report and roll back."""
+KINDS = ("categories", "channels", "providers")
+
+
+def check_documents(documents: list[Document]) -> list[str]:
+    """Everything that can be checked without the database: raise GuideImportError, or
+    return the warnings."""
     errors = [error for document in documents for error in validate_structure(document)]
     if errors:
         raise GuideImportError(errors)
-    errors = _duplicate_slugs(documents)
+    warnings: list[str] = []
+    for document in documents:
+        flow_errors, flow_warnings = validate_flows(document)
+        errors += flow_errors
+        warnings += flow_warnings
+    errors += _duplicate_slugs(documents)
     if errors:
         raise GuideImportError(errors)
+    return warnings
 
+
+def import_documents(
+    documents: list[Document], *, dry_run: bool = False, expected: str | None = None
+) -> Report:
+    """Validate and apply `documents` in one transaction; raise GuideImportError on any
+    fault, with the database unchanged. With `dry_run`, report and roll back. With
+    `expected` (a Report.fingerprint() of a preview), apply only if the changes are
+    exactly those, and raise PreviewOutdated otherwise."""
+    warnings = check_documents(documents)
     importer = Importer()
     importer.report.dry_run = dry_run
+    importer.report.warnings = warnings
     try:
         with transaction.atomic():
             for key, apply in (
@@ -479,25 +836,38 @@ def import_documents(documents: list[Document], *, dry_run: bool = False) -> Rep
             ):
                 for document in documents:
                     for index, entry in enumerate(document.data.get(key, [])):
-                        apply(entry, f"{document.name}: {key}[{index}] ({entry['slug']})")
+                        apply(entry, Where(document, (key, index)))
             if importer.errors:
                 raise GuideImportError(importer.errors)
+            if expected is not None and importer.report.fingerprint() != expected:
+                raise PreviewOutdated(importer.report)
             if dry_run:
-                raise _DryRun
-    except _DryRun:
+                raise _Rollback
+    except _Rollback:
         pass
+    if importer.report.changed and not dry_run:
+        _pages_changed()
     return importer.report
+
+
+def _pages_changed() -> None:
+    """Reordering moves rows with update(), which sends no signal: drop cached pages."""
+    try:
+        from . import pagecache
+    except ImportError:
+        return
+    pagecache.invalidate()
 
 
 def _duplicate_slugs(documents: list[Document]) -> list[str]:
     """The same slug twice in one import would silently overwrite: refuse it."""
     errors, seen = [], {}
-    for key in ("categories", "channels", "providers"):
+    for key in KINDS:
         for document in documents:
             for index, entry in enumerate(document.data.get(key, [])):
-                where = f"{document.name}: {key}[{index}] ({entry['slug']})"
+                where = Where(document, (key, index))
                 first = seen.setdefault((key, entry["slug"]), where)
-                if first != where:
+                if first is not where:
                     errors.append(f"{where}: slug {entry['slug']!r} is also used by {first}")
     return errors
 

@@ -8,8 +8,9 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.http import Http404
 from django.urls import reverse
 
@@ -20,6 +21,7 @@ from .models import (
     Provider,
     PurchaseChannel,
     Route,
+    Status,
     Step,
 )
 
@@ -55,6 +57,7 @@ class Flow:
     channel: PurchaseChannel | None = None
     variant: PurchaseChannel | None = None
     tree: RouteTree | None = None
+    route_path: str = ""  # the answers' slugs, "a/b/c": where visitors' feedback points
 
     @property
     def is_leaf(self) -> bool:
@@ -154,7 +157,7 @@ def resolve_flow(provider: Provider, route_path: str = "") -> Flow:
     """
     slugs = parse_route_path(route_path)
     tree = RouteTree(provider)
-    flow = Flow(provider=provider, tree=tree)
+    flow = Flow(provider=provider, tree=tree, route_path="/".join(slugs))
     path: list[Route] = []
     question = provider.first_question
     variants: list[PurchaseChannel] | None = None
@@ -302,13 +305,31 @@ def save_reordered(model, moved_pks: list[int], save) -> None:
     save()
 
 
+RELATED_GUIDES = 6
+
+
 def published_provider_or_404(request, slug: str) -> Provider:
-    provider = (
-        Provider.objects.visible_to(getattr(request, "user", None))
+    """The provider a visitor asked for (a draft too, for an editor who may preview it),
+    with up to RELATED_GUIDES published guides of the same category, popular first, as
+    `provider.related_guides`: all in one query, in which the provider itself sorts first."""
+    rows = list(
+        Provider.objects.visible_to(viewer(request))
         .select_related("category")
-        .filter(slug=slug)
-        .first()
+        .filter(Q(slug=slug) | Q(status=Status.PUBLISHED), category__providers__slug=slug)
+        .annotate(is_me=Case(When(slug=slug, then=Value(1)), default=Value(0)))
+        .order_by("-is_me", "-popular", "name")[: RELATED_GUIDES + 1]
     )
-    if provider is None:
+    if not rows or rows[0].slug != slug:
         raise Http404("No such provider.")
+    provider = rows[0]
+    provider.related_guides = rows[1:]
     return provider
+
+
+def viewer(request):
+    """The logged-in user who may preview drafts, or None. The session is looked at only when
+    the request carries a session cookie: a visitor's page then sends no `Vary: Cookie` and
+    stays cacheable, and costs no session query."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return None
+    return getattr(request, "user", None)

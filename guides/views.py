@@ -7,15 +7,24 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.middleware import HtmxDetails
 
-from . import services
-from .forms import SearchForm
-from .models import Category, Provider, PurchaseChannel, Status, Step
+from . import ratelimit, seo, services
+from .forms import GuideRequestForm, SearchForm
+from .models import (
+    Category,
+    GuideRequest,
+    Provider,
+    PurchaseChannel,
+    Status,
+    Step,
+    previews_drafts,
+)
+from .search import search_providers, suggested_categories
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -34,33 +43,34 @@ def vary_on_htmx(response: HttpResponse) -> HttpResponse:
 
 @require_safe
 def home(request: HtmxHttpRequest) -> HttpResponse:
+    user = services.viewer(request)  # an editor previews drafts, marked as such
     popular = list(
-        Provider.objects.published().filter(popular=True).select_related("category")[:12]
+        Provider.objects.visible_to(user).filter(popular=True).select_related("category")[:12]
     )
+    counted = Q() if previews_drafts(user) else Q(providers__status=Status.PUBLISHED)
     categories = list(
-        Category.objects.annotate(
-            provider_count=Count("providers", filter=Q(providers__status=Status.PUBLISHED))
-        ).filter(provider_count__gt=0)
+        Category.objects.annotate(provider_count=Count("providers", filter=counted)).filter(
+            provider_count__gt=0
+        )
     )
-    return render(request, "guides/home.html", {"popular": popular, "categories": categories})
+    context = {"popular": popular, "categories": categories, "meta": seo.home(request)}
+    return render(request, "guides/home.html", context)
 
 
 @require_safe
 def search(request: HtmxHttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    results: list[Provider] = []
-    if query:
-        results = list(
-            Provider.objects.published()
-            .filter(
-                Q(name__icontains=query)
-                | Q(aliases__icontains=query)
-                | Q(category__name__icontains=query)
-            )
-            .select_related("category")[:50]
-        )
-    context = {"form": form, "query": query, "results": results}
+    drafts = previews_drafts(services.viewer(request))
+    results = search_providers(query, include_drafts=drafts) if query else []
+    context = {
+        "form": form,
+        "query": query,
+        "results": results,
+        # Nothing found: offer the categories instead (the one more query of a search).
+        "suggestions": suggested_categories() if query and not results else [],
+        "meta": seo.search(request, query),
+    }
     template = "guides/search.html#results" if wants_partial(request) else "guides/search.html"
     return vary_on_htmx(render(request, template, context))
 
@@ -68,8 +78,13 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
 @require_safe
 def category(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
-    providers = list(category.providers.published())
-    return render(request, "guides/category.html", {"category": category, "providers": providers})
+    providers = list(category.providers.visible_to(services.viewer(request)))
+    context = {
+        "category": category,
+        "providers": providers,
+        "meta": seo.category(request, category, providers),
+    }
+    return render(request, "guides/category.html", context)
 
 
 @require_safe
@@ -85,6 +100,9 @@ def provider_flow(request: HtmxHttpRequest, provider: str, route_path: str = "")
         context["note_sections"] = services.note_sections(notes)
         if not flow.answers:
             context["questions"] = list(provider_obj.questions.all())
+        context["meta"] = seo.flow(
+            request, provider_obj, flow, context["summary"], context.get("questions")
+        )
     template = "guides/provider.html#flow" if partial else "guides/provider.html"
     return vary_on_htmx(render(request, template, context))
 
@@ -98,18 +116,75 @@ def channel(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         services.hide_unverified_contacts(list(variant.steps.all()))
     steps = services.hide_unverified_contacts(list(channel.steps.select_related("contact")))
     providers = list(
-        Provider.objects.published().filter(routes__channel=channel).distinct().order_by("name")
+        Provider.objects.visible_to(services.viewer(request))
+        .filter(Q(routes__channel=channel) | Q(routes__channel__parent=channel))
+        .distinct()
+        .order_by("name")
     )
-    return render(
-        request,
-        "guides/channel.html",
-        {"channel": channel, "variants": variants, "steps": steps, "providers": providers},
-    )
+    every_step = [*steps, *(step for variant in variants for step in variant.steps.all())]
+    context = {
+        "channel": channel,
+        "variants": variants,
+        "steps": steps,
+        "has_contacts": any(step.contact is not None for step in every_step),
+        "providers": providers,
+        "meta": seo.channel(request, channel, steps, variants),
+    }
+    return render(request, "guides/channel.html", context)
+
+
+# "Request a guide": at its own URL, so that the search pages carry no CSRF token and stay
+# cacheable. Every POST counts towards the limit, valid or not.
+GUIDE_REQUEST_LIMIT = 5
+GUIDE_REQUEST_WINDOW = 3600
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def request_guide(request: HtmxHttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = GuideRequestForm(request.POST)
+        verdict = ratelimit.hit(
+            request, "guide-request", limit=GUIDE_REQUEST_LIMIT, window=GUIDE_REQUEST_WINDOW
+        )
+        if not verdict.allowed:
+            context = {
+                "form": form,
+                "retry_minutes": max(1, -(-verdict.retry_after // 60)),
+                "meta": seo.guide_request(request),
+            }
+            response = render(request, "guides/request.html", context, status=429)
+            response["Retry-After"] = str(verdict.retry_after)
+            return response
+        if form.is_valid():
+            GuideRequest.objects.create(
+                name=form.cleaned_data["name"],
+                details=form.cleaned_data["details"],
+                client=ratelimit.client_fingerprint(request),
+            )
+            return redirect("guides:request_guide_thanks")
+    else:
+        form = GuideRequestForm(initial={"name": request.GET.get("name", "")[:120]})
+    context = {"form": form, "meta": seo.guide_request(request)}
+    return render(request, "guides/request.html", context)
+
+
+@require_safe
+def request_guide_thanks(request: HtmxHttpRequest) -> HttpResponse:
+    return render(request, "guides/request_thanks.html", {"meta": seo.guide_request(request)})
 
 
 @require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /search/", ""]
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /search/",
+        "Disallow: /request/",
+        "Disallow: /feedback/",
+        "",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+        "",
+    ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 

@@ -24,6 +24,17 @@ def snapshot():
     }
 
 
+def everything():
+    """Every row of every model a guide is made of, every column: to show that a refused
+    import left the database exactly as it was."""
+    from django.apps import apps
+
+    return {
+        model._meta.label: list(model.objects.order_by("pk").values())
+        for model in apps.get_app_config("guides").get_models()
+    }
+
+
 def write(tmp_path, data, name="guide.yaml"):
     path = tmp_path / name
     path.write_text(data if isinstance(data, str) else yaml.safe_dump(data, sort_keys=False))
@@ -198,3 +209,254 @@ def test_shipped_content_has_sources_and_never_the_scam_number(db):
     text = "".join(p.read_text() for p in Path("guides/content").glob("*.yaml"))
     digits = "".join(ch for ch in text if ch.isdigit())
     assert "8557370477" not in digits
+
+
+# -- where a fault is, exactly, and that a refused file changes nothing at all ---------------
+
+
+def line_of(text: str, needle: str) -> int:
+    """The line of the last row containing `needle`."""
+    return [n for n, row in enumerate(text.splitlines(), 1) if needle in row][-1]
+
+
+def refused_whole(path, *expected):
+    """Refused, naming what is expected, with every row of every guide table unchanged."""
+    before = everything()
+    message = refused(path, *expected)
+    assert everything() == before
+    return message
+
+
+def test_schema_faults_name_the_line_of_the_key(imported, tmp_path):
+    data = sample_data()
+    data["providers"][0]["routes"][1]["steps"][0]["titel"] = "typo"
+    text = yaml.safe_dump(data, sort_keys=False)
+    path = write(tmp_path, text, "bad.yaml")
+    refused_whole(
+        path,
+        f"bad.yaml line {line_of(text, 'titel')}: providers[0] (acme) > routes[1] (app-store) "
+        "> steps[0]: unknown key 'titel'",
+    )
+
+
+def test_a_missing_field_names_the_line_of_its_entry(imported, tmp_path):
+    data = sample_data()
+    del data["providers"][0]["routes"][2]["label"]
+    text = yaml.safe_dump(data, sort_keys=False)
+    path = write(tmp_path, text, "bad.yaml")
+    refused_whole(
+        path,
+        f"bad.yaml line {line_of(text, '- slug: amazon')}: providers[0] (acme) > routes[2] "
+        "(amazon): 'label' is missing",
+    )
+
+
+def test_a_database_fault_names_the_line_too(imported, tmp_path):
+    data = sample_data()
+    data["providers"][0]["routes"][2]["channel"] = "nope"
+    text = yaml.safe_dump(data, sort_keys=False)
+    path = write(tmp_path, text, "bad.yaml")
+    refused_whole(path, f"bad.yaml line {line_of(text, 'channel: nope')}: providers[0] (acme)")
+
+
+def test_json_files_get_lines_too(imported, tmp_path):
+    import json
+
+    data = sample_data()
+    data["providers"][0]["colour"] = "red"
+    text = json.dumps(data, indent=2, default=str)
+    path = write(tmp_path, text, "bad.json")
+    refused_whole(path, f"bad.json line {line_of(text, 'colour')}: providers[0] (acme)")
+
+
+def test_a_key_given_twice_is_refused(imported, tmp_path):
+    text = SAMPLE.read_text().replace(
+        "    summary: A sample guide.\n",
+        "    summary: A sample guide.\n    summary: The second one would silently win.\n",
+    )
+    path = write(tmp_path, text, "twice.yaml")
+    refused_whole(
+        path, f"twice.yaml line {line_of(text, 'silently')}: key 'summary' is given twice"
+    )
+
+
+def test_a_slug_clash_across_files_names_both(imported, tmp_path):
+    first = write(tmp_path, sample_data(), "a.yaml")
+    text = yaml.safe_dump({"providers": [{"slug": "acme", "name": "Other", "category": "x"}]})
+    second = write(tmp_path, text, "b.yaml")
+    before = everything()
+    with pytest.raises(CommandError) as excinfo:
+        call_command("import_guides", str(first), str(second), verbosity=0)
+    assert "b.yaml line 2: providers[0] (acme): slug 'acme' is also used by a.yaml line" in str(
+        excinfo.value
+    )
+    assert everything() == before
+
+
+def test_a_category_name_clash_is_refused(imported, tmp_path):
+    data = {"categories": [{"slug": "another", "name": "Security software"}]}
+    refused_whole(write(tmp_path, data, "clash.yaml"), "categories[0] (another)", "Name")
+
+
+def test_the_same_contact_twice_is_refused(imported, tmp_path):
+    data = sample_data()
+    contacts = data["providers"][0]["contacts"]
+    contacts.append(dict(contacts[0], label="Again"))
+    refused_whole(write(tmp_path, data, "bad.yaml"), "contacts[1]", "already listed as contacts[0]")
+
+
+def test_routes_cannot_loop_and_cannot_go_too_deep(imported, tmp_path):
+    """Routes are nested in the file, so a route cannot name another parent (no cycle can be
+    written); the fault nearest to one is a flow deeper than the site can show."""
+    data = sample_data()
+    data["providers"][0]["routes"][0]["parent"] = "app-store"
+    refused_whole(write(tmp_path, data, "loop.yaml"), "unknown key 'parent'")
+
+    data = sample_data()
+    node = data["providers"][0]["routes"][0]
+    for depth in range(2, 9):
+        child = {"slug": f"level-{depth}", "label": f"Level {depth}", "steps": [{"title": "Go"}]}
+        node["routes"] = [child]
+        node = child
+    refused_whole(
+        write(tmp_path, data, "deep.yaml"), "level-7", "a flow can be at most 6 questions deep"
+    )
+
+
+def test_an_answer_that_leads_nowhere_is_warned_about(imported, tmp_path, capsys):
+    data = sample_data()
+    data["providers"][0]["routes"].append({"slug": "shop", "label": "In a shop"})
+    call_command("import_guides", str(write(tmp_path, data)))
+    err = capsys.readouterr().err
+    assert "Warning: guide.yaml line" in err
+    assert "routes[3] (shop): leads nowhere" in err
+    assert Route.objects.filter(slug="shop").exists()
+
+
+def test_an_unverified_phone_number_is_refused(imported, tmp_path):
+    data = sample_data()
+    acme = data["providers"][0]
+    acme["contacts"].append(
+        {"kind": "phone", "value": "+1 800 555 0100", "source_url": "https://example.com/acme"}
+    )
+    acme["routes"][1]["steps"][0]["body"] = "Or call +1 800 555 0100."
+    refused_whole(
+        write(tmp_path, data, "phone.yaml"), "routes[1] (app-store) > steps[0]", "phone number"
+    )
+    acme["contacts"][-1]["verified_on"] = "2026-01-05"
+    call_command("import_guides", str(write(tmp_path, data, "phone.yaml")), verbosity=0)
+    assert Step.objects.filter(body="Or call +1 800 555 0100.").exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a: &a [1, 2]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n" * 1, "unknown key 'a'"),
+        (
+            "x0: &x0 [0, 0, 0, 0, 0, 0, 0, 0, 0, 0]\n"
+            + "".join(f"x{n}: &x{n} [{', '.join([f'*x{n - 1}'] * 10)}]\n" for n in range(1, 8)),
+            "aliases expand to more than",
+        ),
+        ("providers: &p\n  - *p\n", "refers to the entry it is part of"),
+        ("providers: " + "[" * 3000 + "]" * 3000 + "\n", "nested too deeply"),
+        ("providers:\n\t- slug: x\n", "not valid YAML"),
+        ("---\nproviders: []\n---\nproviders: []\n", "not valid YAML"),
+        ("providers: !!python/object:os.system {}\n", "not valid YAML"),
+    ],
+)
+def test_hostile_or_broken_yaml_is_refused_cleanly(imported, tmp_path, text, expected):
+    refused_whole(write(tmp_path, text, "odd.yaml"), "odd.yaml", expected)
+
+
+def test_dry_run_says_what_would_change_entry_by_entry(imported, tmp_path, capsys):
+    data = sample_data()
+    acme = data["providers"][0]
+    acme["summary"] = "Changed"
+    acme["difficulty"] = "hard"
+    del acme["routes"][2]  # amazon
+    acme["routes"][0]["routes"][1]["steps"][0]["title"] = "Open My Acme now"
+    acme["routes"].append(
+        {"slug": "paypal", "label": "PayPal", "steps": [{"title": "Open PayPal"}]}
+    )
+    data["providers"].append(
+        {
+            "slug": "newco",
+            "name": "NewCo",
+            "category": "security-software",
+            "routes": [{"slug": "web", "label": "Web", "steps": [{"title": "A"}, {"title": "B"}]}],
+        }
+    )
+    before = everything()
+    call_command("import_guides", str(write(tmp_path, data)), "--dry-run")
+    out = capsys.readouterr().out
+    for line in [
+        "provider acme: updated (summary, difficulty)",
+        "route acme/amazon: deleted",
+        "step 1 of route acme/website/elsewhere: updated (title)",
+        "route acme/paypal: created",
+        "step 1 of route acme/paypal: created",
+        "provider newco: created (with 1 route, 2 steps)",
+        "Dry run: nothing was changed.",
+    ]:
+        assert f"  {line}" in out or line in out, (line, out)
+    assert everything() == before
+
+
+def test_a_confirmed_preview_is_applied_only_if_nothing_changed_in_between(imported, tmp_path):
+    from guides.importer import PreviewOutdated, import_documents, parse_document
+
+    data = sample_data()
+    data["providers"][0]["summary"] = "Previewed"
+    text = yaml.safe_dump(data, sort_keys=False)
+    preview = import_documents([parse_document("g.yaml", text)], dry_run=True)
+    Provider.objects.filter(slug="acme").update(name="Renamed meanwhile")
+    before = everything()
+    with pytest.raises(PreviewOutdated) as excinfo:
+        import_documents([parse_document("g.yaml", text)], expected=preview.fingerprint())
+    assert "provider acme: updated (name, summary)" in excinfo.value.report.details()
+    assert everything() == before
+    again = excinfo.value.report.fingerprint()
+    import_documents([parse_document("g.yaml", text)], expected=again)
+    assert Provider.objects.get(slug="acme").summary == "Previewed"
+
+
+def test_a_channel_may_say_where_it_is_listed(db, tmp_path):
+    data = sample_data()
+    data["channels"][1]["position"] = 3
+    call_command("import_guides", str(write(tmp_path, data)), verbosity=0)
+    assert PurchaseChannel.objects.get(slug="app-store").position == 3
+    assert PurchaseChannel.objects.get(slug="amazon").position == 0
+
+
+def test_every_key_of_the_schema_is_documented():
+    import json
+    import re
+
+    schema = json.loads(Path("guides/guides.schema.json").read_text())
+    docs = Path("docs/format.md").read_text()
+    keys: set[str] = set()
+
+    def collect(node):
+        if isinstance(node, dict):
+            keys.update(node.get("properties", {}))
+            for value in node.values():
+                collect(value)
+        elif isinstance(node, list):
+            for value in node:
+                collect(value)
+
+    collect(schema)
+    missing = sorted(key for key in keys if not re.search(rf"\b{re.escape(key)}:", docs))
+    assert not missing, f"keys of the schema not shown in docs/format.md: {missing}"
+    enums = {value for node in [schema] for value in _enums(node)}
+    assert not sorted(v for v in enums if v not in docs), "enum values missing from the docs"
+
+
+def _enums(node):
+    if isinstance(node, dict):
+        yield from node.get("enum", [])
+        for value in node.values():
+            yield from _enums(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _enums(value)

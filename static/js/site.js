@@ -25,6 +25,14 @@
     if (target && target.id === "flow") {
       settleFlow(target);
     }
+    // Search as you type: focus stays in the box; the count of results is announced.
+    if (target && target.id === "search-results") {
+      const count = target.querySelector(".results-count");
+      const status = document.getElementById("flow-status");
+      if (status) {
+        status.textContent = count ? count.textContent.trim() : "";
+      }
+    }
   });
 
   // A request htmx cannot show (a page that no longer exists, a server error): load it as a

@@ -6,13 +6,16 @@ from guides.importer import GuideImportError, import_paths
 class Command(BaseCommand):
     help = (
         "Create or update guides from YAML or JSON files (default: every file in "
-        "guides/content/). All or nothing: any fault leaves the database unchanged."
+        "guides/content/). All or nothing: any fault leaves the database unchanged. "
+        "The format is described in docs/format.md."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="*", help="Files or folders to import.")
         parser.add_argument(
-            "--dry-run", action="store_true", help="Report what would change; change nothing."
+            "--dry-run",
+            action="store_true",
+            help="Report what would change, entry by entry; change nothing.",
         )
 
     def handle(self, *args, paths, dry_run, **options):
@@ -22,12 +25,20 @@ class Command(BaseCommand):
             raise CommandError(
                 "Import refused, nothing was changed:\n  " + "\n  ".join(exc.errors)
             ) from exc
-        if options["verbosity"] < 1:
+        verbosity = options["verbosity"]
+        if verbosity < 1:
             return
-        prefix = "Would change" if dry_run else "Imported"
+        for warning in report.warnings:
+            self.stderr.write(f"Warning: {warning}")
         if not report.changed:
             self.stdout.write("Nothing to change: the database already matches the files.")
             return
-        self.stdout.write(f"{prefix}:")
+        self.stdout.write("Would change:" if dry_run else "Imported:")
         for line in report.lines():
             self.stdout.write(f"  {line}")
+        if dry_run or verbosity > 1:
+            self.stdout.write("In detail:")
+            for line in report.details():
+                self.stdout.write(f"  {line}")
+        if dry_run:
+            self.stdout.write("Dry run: nothing was changed.")

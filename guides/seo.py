@@ -1,0 +1,217 @@
+"""What search engines and link previews read: a title and description for each page, its
+canonical URL, Open Graph tags, and JSON-LD (BreadcrumbList everywhere below the home page,
+HowTo for the steps of a flow, FAQPage for a provider's questions, WebSite on the home page).
+
+Views build a `PageMeta` for each full page; base.html shows it with `{% seo_head meta %}`
+(guides/templatetags/seo.py). htmx partials need none: their title travels in `data-title`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+
+from .markdown import render_markdown
+
+SITE_NAME = "cancelflow"
+DEFAULT_TITLE = "cancelflow: exact steps to cancel a subscription"
+DEFAULT_DESCRIPTION = (
+    "Exact, sourced steps to cancel a subscription, for wherever you bought it. "
+    "No fake support numbers."
+)
+DESCRIPTION_LENGTH = 160
+SCHEMA = "https://schema.org"
+
+
+@dataclass
+class PageMeta:
+    title: str
+    description: str
+    canonical: str = ""  # an absolute URL; empty for a page that is not to be indexed
+    og_type: str = "website"
+    structured_data: list[dict] = field(default_factory=list)
+    noindex: bool = False
+
+    @property
+    def og_title(self) -> str:
+        return self.title.removesuffix(f" | {SITE_NAME}")
+
+
+def plain_text(markdown_text: str) -> str:
+    """Editor Markdown as one line of plain text."""
+    text = html.unescape(strip_tags(str(render_markdown(markdown_text))))
+    return " ".join(text.split())
+
+
+def shorten(text: str, length: int = DESCRIPTION_LENGTH) -> str:
+    return Truncator(" ".join(text.split())).chars(length)
+
+
+def absolute(request: HttpRequest, path: str) -> str:
+    return request.build_absolute_uri(re.sub(r"/{2,}", "/", path))
+
+
+def breadcrumb_list(request: HttpRequest, trail: list[tuple[str, str]]) -> dict:
+    """schema.org BreadcrumbList from (name, path) pairs, the home page first."""
+    return {
+        "@context": SCHEMA,
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": n, "name": name, "item": absolute(request, path)}
+            for n, (name, path) in enumerate(trail, 1)
+        ],
+    }
+
+
+def _home_crumb() -> tuple[str, str]:
+    return ("Home", reverse("guides:home"))
+
+
+def home(request: HttpRequest) -> PageMeta:
+    search_url = absolute(request, reverse("guides:search"))
+    website = {
+        "@context": SCHEMA,
+        "@type": "WebSite",
+        "name": SITE_NAME,
+        "url": absolute(request, reverse("guides:home")),
+        "description": DEFAULT_DESCRIPTION,
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {"@type": "EntryPoint", "urlTemplate": f"{search_url}?q={{query}}"},
+            "query-input": "required name=query",
+        },
+    }
+    return PageMeta(
+        title=DEFAULT_TITLE,
+        description=DEFAULT_DESCRIPTION,
+        canonical=absolute(request, reverse("guides:home")),
+        structured_data=[website],
+    )
+
+
+def search(request: HttpRequest, query: str) -> PageMeta:
+    """Search results are for visitors, not for an index (robots.txt keeps crawlers out)."""
+    title = f"“{query}”: search | {SITE_NAME}" if query else f"Search | {SITE_NAME}"
+    return PageMeta(
+        title=title,
+        description="Find the guide for the subscription you want to cancel.",
+        noindex=True,
+    )
+
+
+def guide_request(request: HttpRequest) -> PageMeta:
+    return PageMeta(
+        title=f"Request a guide | {SITE_NAME}",
+        description="Ask the editors for a guide to cancel a subscription we do not cover yet.",
+        noindex=True,
+    )
+
+
+def category(request: HttpRequest, category, providers: list) -> PageMeta:
+    names = ", ".join(provider.name for provider in providers[:6])
+    description = category.description or f"Step-by-step guides to cancel {names}."
+    path = category.get_absolute_url()
+    return PageMeta(
+        title=f"Cancel {category.name.lower()} subscriptions | {SITE_NAME}",
+        description=shorten(description),
+        canonical=absolute(request, path),
+        structured_data=[breadcrumb_list(request, [_home_crumb(), (category.name, path)])],
+    )
+
+
+def channel(request: HttpRequest, channel, steps: list, variants: list) -> PageMeta:
+    path = channel.get_absolute_url()
+    parts = [f"How to cancel a subscription bought on {channel.name}."]
+    if channel.hint:
+        parts.append(channel.hint)
+    if variants:
+        parts.append("Steps for " + ", ".join(v.name for v in variants) + ".")
+    return PageMeta(
+        title=f"How to cancel anything bought on {channel.name} | {SITE_NAME}",
+        description=shorten(" ".join(parts)),
+        canonical=absolute(request, path),
+        og_type="article",
+        structured_data=[breadcrumb_list(request, [_home_crumb(), (channel.name, path)])],
+    )
+
+
+def flow(request: HttpRequest, provider, flow, summary=None, questions=None) -> PageMeta:
+    """A provider page (its first question), a later question, or the steps of a leaf."""
+    path = request.path
+    canonical = absolute(request, path)
+    trail = [
+        _home_crumb(),
+        (provider.category.name, provider.category.get_absolute_url()),
+        (provider.name, provider.get_absolute_url()),
+    ]
+    if flow.answers:
+        trail.append((", ".join(answer.label for answer in flow.answers), path))
+    data = [breadcrumb_list(request, trail)]
+
+    if flow.is_leaf:
+        answers = ", ".join(answer.label for answer in flow.answers)
+        titles = "; ".join(step.title for step in flow.steps)
+        count = len(flow.steps)
+        description = f"Cancel {provider.name} ({answers}) in {count} step{'s' * (count != 1)}"
+        description += f": {titles}." if titles else "."
+        data.append(how_to(request, provider, flow, canonical))
+    elif flow.answers:
+        description = (
+            f"{flow.question} Choose your answer to get the exact steps to cancel {provider.name}."
+        )
+    else:
+        methods = ", ".join(summary.methods) if summary and summary.methods else "the steps"
+        description = f"How to cancel {provider.name}: {methods}. {provider.summary}"
+        if questions:
+            data.append(faq_page(questions))
+    return PageMeta(
+        title=f"{flow.title} | {SITE_NAME}",
+        description=shorten(description),
+        canonical=canonical,
+        og_type="article",
+        structured_data=data,
+        noindex=not provider.is_published,
+    )
+
+
+def how_to(request: HttpRequest, provider, flow, canonical: str) -> dict:
+    data = {
+        "@context": SCHEMA,
+        "@type": "HowTo",
+        "name": flow.title,
+        "description": provider.summary or f"How to cancel {provider.name}.",
+        "step": [
+            {
+                "@type": "HowToStep",
+                "position": n,
+                "name": step.title,
+                "text": plain_text(step.body) or step.title,
+                "url": f"{canonical}#step-{step.pk}",
+            }
+            for n, step in enumerate(flow.steps, 1)
+        ],
+    }
+    if provider.minutes_to_cancel:
+        data["totalTime"] = f"PT{provider.minutes_to_cancel}M"
+    return data
+
+
+def faq_page(questions: list) -> dict:
+    return {
+        "@context": SCHEMA,
+        "@type": "FAQPage",
+        "mainEntity": [
+            {
+                "@type": "Question",
+                "name": item.question,
+                "acceptedAnswer": {"@type": "Answer", "text": str(render_markdown(item.answer))},
+            }
+            for item in questions
+        ],
+    }

@@ -1,0 +1,209 @@
+// cancelflow: following the steps. Tick steps off (kept in this browser, per page, so a
+// reload keeps them), copy an email template, and print every email template open.
+// The page is complete without this script: it only adds to it.
+(function () {
+  "use strict";
+
+  var PREFIX = "cancelflow:done:";
+  var COPIED_FOR_MS = 2500;
+
+  function storageKey() {
+    return PREFIX + window.location.pathname;
+  }
+
+  function loadDone() {
+    try {
+      var value = JSON.parse(window.localStorage.getItem(storageKey()) || "[]");
+      return Array.isArray(value) ? value : [];
+    } catch (error) {
+      return []; // storage disabled or full: ticking still works until the page is left
+    }
+  }
+
+  function saveDone(ids) {
+    try {
+      if (ids.length) {
+        window.localStorage.setItem(storageKey(), JSON.stringify(ids));
+      } else {
+        window.localStorage.removeItem(storageKey());
+      }
+    } catch (error) {
+      /* nothing to do: see loadDone */
+    }
+  }
+
+  function progressText(done, total) {
+    if (done === total) {
+      return "All " + total + " steps done";
+    }
+    return done + " of " + total + " done";
+  }
+
+  // The steps of a flow (not the reference lists on a channel page) get a "Done" box each.
+  function enhanceSteps(root) {
+    var list = root.querySelector(".flow-state ol.steps");
+    if (!list || list.dataset.ticks === "on") {
+      return;
+    }
+    var items = Array.prototype.filter.call(list.children, function (item) {
+      return item.matches("li.step[id]");
+    });
+    if (!items.length) {
+      return;
+    }
+    list.dataset.ticks = "on";
+    var done = loadDone();
+    var boxes = [];
+
+    var progress = document.createElement("p");
+    progress.className = "steps-progress";
+
+    function update() {
+      var ids = boxes
+        .filter(function (box) {
+          return box.checked;
+        })
+        .map(function (box) {
+          return box.value;
+        });
+      saveDone(ids);
+      progress.textContent = progressText(ids.length, boxes.length);
+      items.forEach(function (item, index) {
+        item.classList.toggle("is-done", boxes[index].checked);
+      });
+    }
+
+    items.forEach(function (item, index) {
+      var box = document.createElement("input");
+      box.type = "checkbox";
+      box.id = "done-" + item.id;
+      box.value = item.id;
+      box.checked = done.indexOf(item.id) !== -1;
+      box.addEventListener("change", update);
+      boxes.push(box);
+
+      var label = document.createElement("label");
+      label.className = "tick";
+      label.htmlFor = box.id;
+      var hidden = document.createElement("span");
+      hidden.className = "visually-hidden";
+      hidden.textContent = " (step " + (index + 1) + ")";
+      label.append(box, " Done", hidden);
+      item.appendChild(label);
+    });
+
+    // Set before the region is in the page, so only changes are announced.
+    update();
+    progress.setAttribute("aria-live", "polite");
+    list.parentNode.insertBefore(progress, list);
+  }
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.className = "visually-hidden";
+      document.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try {
+        ok = document.execCommand("copy");
+      } catch (error) {
+        ok = false;
+      }
+      area.remove();
+      if (ok) {
+        resolve();
+      } else {
+        reject(new Error("copy refused"));
+      }
+    });
+  }
+
+  // Each email template gets a "Copy the email" button beside its mailto link.
+  function enhanceEmails(root) {
+    root.querySelectorAll(".email-template").forEach(function (template) {
+      var body = template.querySelector(".email-body");
+      if (!body || template.querySelector(".copy-email")) {
+        return;
+      }
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "copy-email button-secondary";
+      button.textContent = "Copy the email";
+      var status = document.createElement("span");
+      status.className = "copy-status";
+      status.setAttribute("role", "status");
+      button.addEventListener("click", function () {
+        copyText(body.textContent.trim()).then(
+          function () {
+            status.textContent = "Copied. Paste it into your email.";
+            window.setTimeout(function () {
+              status.textContent = "";
+            }, COPIED_FOR_MS);
+          },
+          function () {
+            status.textContent = "Could not copy: select the text and copy it yourself.";
+          },
+        );
+      });
+      var actions = document.createElement("p");
+      actions.className = "email-actions";
+      actions.append(button, " ", status);
+      body.insertAdjacentElement("afterend", actions);
+    });
+  }
+
+  function enhance(root) {
+    enhanceSteps(root);
+    enhanceEmails(root);
+  }
+
+  // Printing: show every email template, then close again those that were closed.
+  var closedForPrint = [];
+  window.addEventListener("beforeprint", function () {
+    closedForPrint = Array.prototype.filter.call(
+      document.querySelectorAll("details.email-template"),
+      function (details) {
+        return !details.open;
+      },
+    );
+    closedForPrint.forEach(function (details) {
+      details.open = true;
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    closedForPrint.forEach(function (details) {
+      details.open = false;
+    });
+    closedForPrint = [];
+  });
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var target = event.detail && event.detail.target;
+    if (target && target.id === "flow") {
+      enhance(target);
+    }
+  });
+
+  // Back and Forward: htmx restores a snapshot of the page as it was, additions included
+  // but without their listeners. Take them out and add them afresh.
+  document.addEventListener("htmx:historyRestore", function () {
+    document.querySelectorAll(".tick, .steps-progress, .email-actions").forEach(function (node) {
+      node.remove();
+    });
+    document.querySelectorAll("[data-ticks]").forEach(function (list) {
+      delete list.dataset.ticks;
+    });
+    document.querySelectorAll("li.step.is-done").forEach(function (item) {
+      item.classList.remove("is-done");
+    });
+    enhance(document);
+  });
+
+  enhance(document);
+})();
