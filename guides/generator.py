@@ -415,17 +415,20 @@ def _step(
 
 
 def _insert_steps(rows: list[tuple]) -> None:
-    """INSERT the steps in batches with executemany: a tenth of bulk_create's time for
-    rows whose ids nothing needs."""
+    """INSERT the steps many rows to a statement: a fraction of bulk_create's time for rows
+    whose ids nothing needs (and one round trip per batch on PostgreSQL, not per row)."""
     table = connection.ops.quote_name(Step._meta.db_table)
     columns = ", ".join(
         connection.ops.quote_name(Step._meta.get_field(name).column) for name in STEP_COLUMNS
     )
-    placeholders = ", ".join(["%s"] * len(STEP_COLUMNS))
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
+    row = "(" + ", ".join(["%s"] * len(STEP_COLUMNS)) + ")"
+    limit = connection.features.max_query_params or 30_000
+    batch = max(1, min(BATCH_SIZE, limit // len(STEP_COLUMNS)))
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH_SIZE):
-            cursor.executemany(sql, rows[start : start + BATCH_SIZE])
+        for start in range(0, len(rows), batch):
+            chunk = rows[start : start + batch]
+            sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([row] * len(chunk))}"
+            cursor.execute(sql, [value for values in chunk for value in values])
 
 
 def _write(

