@@ -256,7 +256,7 @@ def main() -> None:
             run["phases"][phase] = measure(server, pages)
     print(f"Generating {PROVIDERS} providers", flush=True)
     started = time.monotonic()
-    manage(env, "generate_guides", "--providers", str(PROVIDERS), "--seed", "1")
+    manage(env, "generate_guides", "--providers", str(PROVIDERS), "--seed", "1", "--replace")
     run["generate_seconds"] = round(time.monotonic() - started, 1)
     for phase, cached in (("scaled", True), ("scaled-uncached", False)):
         print(f"Phase {phase}", flush=True)
