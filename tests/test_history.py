@@ -306,3 +306,18 @@ def test_a_revert_that_is_refused_leaves_positions_alone(editor, route):
     assert "cannot be brought back on its own" in response.content.decode()
     assert not Step.objects.filter(pk=billing.pk).exists()
     assert list(other.steps.values_list("title", "position")) == [("Amazon step", 1)]
+
+
+def test_import_guides_is_kept_in_history(db):
+    from django.core.management import call_command
+    from reversion.models import Version
+
+    from guides.models import Provider
+
+    call_command("import_guides", "tests/data/sample.yaml", verbosity=0)
+    acme = Provider.objects.get(slug="acme")
+    versions = Version.objects.get_for_object(acme)
+    assert versions.count() == 1
+    assert versions[0].revision.comment == "import_guides tests/data/sample.yaml"
+    call_command("import_guides", "tests/data/sample.yaml", "--dry-run", verbosity=0)
+    assert Version.objects.get_for_object(acme).count() == 1

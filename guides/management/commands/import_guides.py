@@ -1,3 +1,6 @@
+from contextlib import nullcontext
+
+import reversion
 from django.core.management.base import BaseCommand, CommandError
 
 from guides.importer import GuideImportError, import_paths
@@ -19,8 +22,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, paths, dry_run, **options):
+        # A real import is kept in the editors' history, like a change made in the admin.
+        history = nullcontext() if dry_run else reversion.create_revision()
         try:
-            report = import_paths(paths, dry_run=dry_run)
+            with history:
+                if not dry_run:
+                    reversion.set_comment("import_guides " + (" ".join(paths) or "guides/content/"))
+                report = import_paths(paths, dry_run=dry_run)
         except GuideImportError as exc:
             raise CommandError(
                 "Import refused, nothing was changed:\n  " + "\n  ".join(exc.errors)
