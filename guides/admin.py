@@ -271,34 +271,36 @@ class SinceVerifiedFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ChannelLevelFilter(admin.SimpleListFilter):
+class ChoiceFilter(admin.SimpleListFilter):
+    """A filter whose every choice is a fixed condition: {value: (label, Q)}."""
+
+    conditions: dict[str, tuple[str, Q]] = {}
+
+    def lookups(self, request, model_admin):
+        return [(value, label) for value, (label, _) in self.conditions.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() in self.conditions:
+            return queryset.filter(self.conditions[self.value()][1])
+        return queryset
+
+
+class ChannelLevelFilter(ChoiceFilter):
     title = "level"
     parameter_name = "level"
-
-    def lookups(self, request, model_admin):
-        return [("top", "Channels"), ("variant", "Variants")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "top":
-            return queryset.filter(parent__isnull=True)
-        if self.value() == "variant":
-            return queryset.filter(parent__isnull=False)
-        return queryset
+    conditions = {
+        "top": ("Channels", Q(parent__isnull=True)),
+        "variant": ("Variants", Q(parent__isnull=False)),
+    }
 
 
-class OwnerFilter(admin.SimpleListFilter):
+class OwnerFilter(ChoiceFilter):
     title = "belongs to"
     parameter_name = "owner"
-
-    def lookups(self, request, model_admin):
-        return [("route", "A route"), ("channel", "A channel")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "route":
-            return queryset.filter(route__isnull=False)
-        if self.value() == "channel":
-            return queryset.filter(channel__isnull=False)
-        return queryset
+    conditions = {
+        "route": ("A route", Q(route__isnull=False)),
+        "channel": ("A channel", Q(channel__isnull=False)),
+    }
 
 
 # Categories -------------------------------------------------------------------------------
