@@ -602,9 +602,19 @@ def generate(providers: int, seed: int, *, replace: bool = False) -> Stats:
             numbers = range(start, min(start + CHUNK, providers + 1))
             plans = [plan_provider(rng, number, width) for number in numbers]
             _write(plans, categories, channels, stats)
+    _refresh_statistics()
     _pages_changed()
     stats.seconds = time.perf_counter() - started
     return stats
+
+
+def _refresh_statistics() -> None:
+    """A bulk load leaves the query planner's row counts stale: on PostgreSQL a search then
+    picks a plan meant for a dozen providers and runs a hundred times slower. Count again."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def _pages_changed() -> None:
