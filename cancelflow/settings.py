@@ -106,7 +106,8 @@ if os.environ.get("REDIS_URL"):
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": os.environ["REDIS_URL"],
-            "KEY_PREFIX": "cancelflow",
+            # Several sites (or test runs) can share one Redis database under their own prefix.
+            "KEY_PREFIX": os.environ.get("CANCELFLOW_CACHE_PREFIX", "cancelflow"),
         }
     }
 else:

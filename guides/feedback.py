@@ -11,6 +11,8 @@ is kept. An accepted one is in the database before the response leaves.
 
 from __future__ import annotations
 
+import os
+
 from django import forms
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -27,7 +29,8 @@ from .seo import SITE_NAME, PageMeta
 
 COMMENT_MAX = 1000
 # Per client: enough for an honest visitor reporting every step of a long guide.
-FEEDBACK_LIMIT = 10
+# CANCELFLOW_FEEDBACK_LIMIT raises it, e.g. for load tests where every client is one address.
+FEEDBACK_LIMIT = int(os.environ.get("CANCELFLOW_FEEDBACK_LIMIT", "10"))
 FEEDBACK_WINDOW = 3600
 
 ANSWERS = {"yes": FeedbackKind.WORKED, "no": FeedbackKind.DID_NOT_WORK}
