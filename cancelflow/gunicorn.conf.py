@@ -22,4 +22,6 @@ limit_request_field_size = 8190
 # access log is off unless asked for.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"
+# gunicorn's control socket is not used; without this every instance shares one in $HOME.
+control_socket_disable = True
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -118,11 +118,13 @@ else:
         }
     }
 
-# Anonymous guide pages are cached for this long (and dropped at once when a guide
-# changes): see guides/pagecache.py. CANCELFLOW_PAGE_CACHE=0 turns the cache off.
+# Anonymous guide pages are cached for this long, and dropped at once when a guide changes
+# (guides/pagecache.py). That needs one cache shared by every process, so the page cache is
+# on by default only with REDIS_URL: a per-process cache cannot tell the other gunicorn
+# workers that a page went stale. CANCELFLOW_PAGE_CACHE=0 or 1 overrides.
 PAGE_CACHE_SECONDS = (
     int(os.environ.get("CANCELFLOW_PAGE_CACHE_SECONDS", "600"))
-    if env_bool("CANCELFLOW_PAGE_CACHE", True)
+    if env_bool("CANCELFLOW_PAGE_CACHE", bool(os.environ.get("REDIS_URL")))
     else 0
 )
 # make bench serves a bare baseline view to compare every page with.

@@ -40,13 +40,16 @@ def _version() -> int:
     return version
 
 
+def _guide_page(request: HttpRequest) -> bool:
+    return request.path == "/" or request.path.startswith(CACHED_PREFIXES)
+
+
 def _cacheable(request: HttpRequest) -> bool:
     if request.method not in ("GET", "HEAD"):
         return False
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
         return False  # an editor (or anyone with a session) may see drafts and banners
-    path = request.path
-    return path == "/" or path.startswith(CACHED_PREFIXES)
+    return _guide_page(request)
 
 
 def _key(request: HttpRequest) -> str:
@@ -72,10 +75,16 @@ class PageCacheMiddleware:
         self.enabled = settings.PAGE_CACHE_SECONDS > 0
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not self.enabled or not _cacheable(request):
+        if not _guide_page(request) or request.method not in ("GET", "HEAD"):
             return self.get_response(request)
-        key = _key(request)
-        response = cache.get(key)
+        if not _cacheable(request):
+            # An editor's view (drafts, banners): no shared cache may keep it.
+            response = self.get_response(request)
+            if not response.has_header("Cache-Control"):
+                patch_cache_control(response, private=True, no_cache=True)
+            return response
+        key = _key(request) if self.enabled else None
+        response = cache.get(key) if key else None
         if response is not None:
             response["X-Cache"] = "hit"
             return response
@@ -88,6 +97,7 @@ class PageCacheMiddleware:
             and not _personal(request)
         ):
             patch_cache_control(response, public=True, max_age=SHARED_MAX_AGE)
-            cache.set(key, response, settings.PAGE_CACHE_SECONDS)
-            response["X-Cache"] = "miss"
+            if key:
+                cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+                response["X-Cache"] = "miss"
         return response

@@ -58,6 +58,7 @@ def test_signed_in_editors_bypass_the_cache(client, sample):
     client.force_login(editor)
     response = client.get(URL)
     assert "X-Cache" not in response
+    assert "private" in response["Cache-Control"]  # no CDN keeps an editor's view
 
 
 def test_conditional_get_answers_304(client, sample):
@@ -98,3 +99,16 @@ def test_a_page_with_a_csrf_token_is_never_cached(client, sample, monkeypatch):
     client.cookies["csrftoken"] = "x" * 32  # a visitor who already has the cookie
     client.get("/cancel/acme/")
     assert "X-Cache" not in client.get("/cancel/acme/")
+
+
+def test_without_a_shared_cache_pages_are_not_kept_but_a_cdn_may(sample, settings):
+    """The page cache is off by default without REDIS_URL: workers with a cache each could
+    not learn of an editor's change. Pages still tell a CDN it may keep them briefly."""
+    from django.test import Client
+
+    settings.PAGE_CACHE_SECONDS = 0
+    client = Client()
+    client.get(URL)
+    response = client.get(URL)
+    assert "X-Cache" not in response
+    assert "public" in response["Cache-Control"] and "max-age=60" in response["Cache-Control"]
