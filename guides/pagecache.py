@@ -15,7 +15,7 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, set_response_etag
 
 VERSION_KEY = "pages:version"
 CACHED_PREFIXES = ("/cancel/", "/category/", "/channels/", "/search/")
@@ -84,8 +84,11 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
         key = _key(request) if self.enabled else None
-        response = cache.get(key) if key else None
-        if response is not None:
+        stored = cache.get(key) if key else None
+        if stored is not None:
+            # Kept as plain bytes and headers: far cheaper to load than a pickled response.
+            content, headers = stored
+            response = HttpResponse(content, headers=headers)
             response["X-Cache"] = "hit"
             return response
         response = self.get_response(request)
@@ -97,7 +100,9 @@ class PageCacheMiddleware:
             and not _personal(request)
         ):
             patch_cache_control(response, public=True, max_age=SHARED_MAX_AGE)
+            set_response_etag(response)
             if key:
-                cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+                stored = (response.content, dict(response.headers))
+                cache.set(key, stored, settings.PAGE_CACHE_SECONDS)
                 response["X-Cache"] = "miss"
         return response
