@@ -127,6 +127,10 @@ PAGE_CACHE_SECONDS = (
     if env_bool("CANCELFLOW_PAGE_CACHE", bool(os.environ.get("REDIS_URL")))
     else 0
 )
+# Visitors' feedback accepted per client per hour: enough for an honest visitor reporting
+# every step of a long guide. Load tests, where every client is one address, raise it.
+FEEDBACK_LIMIT = int(os.environ.get("CANCELFLOW_FEEDBACK_LIMIT", "10"))
+
 # make bench serves a bare baseline view to compare every page with.
 BENCH = env_bool("CANCELFLOW_BENCH")
 

@@ -11,9 +11,8 @@ is kept. An accepted one is in the database before the response leaves.
 
 from __future__ import annotations
 
-import os
-
 from django import forms
+from django.conf import settings
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
@@ -28,10 +27,7 @@ from .models import Feedback, FeedbackKind, FeedbackStatus, Provider, Route
 from .seo import SITE_NAME, PageMeta
 
 COMMENT_MAX = 1000
-# Per client: enough for an honest visitor reporting every step of a long guide.
-# CANCELFLOW_FEEDBACK_LIMIT raises it, e.g. for load tests where every client is one address.
-FEEDBACK_LIMIT = int(os.environ.get("CANCELFLOW_FEEDBACK_LIMIT", "10"))
-FEEDBACK_WINDOW = 3600
+FEEDBACK_WINDOW = 3600  # settings.FEEDBACK_LIMIT submissions per client in this many seconds
 
 ANSWERS = {"yes": FeedbackKind.WORKED, "no": FeedbackKind.DID_NOT_WORK}
 PROBLEM = "problem"
@@ -151,7 +147,9 @@ def feedback(request, provider: str, route_path: str) -> HttpResponse:
     if request.method == "POST":
         mode = PROBLEM if request.POST.get("form") == PROBLEM else "answer"
         form = _form_for(mode, request.POST, flow.steps)
-        verdict = ratelimit.hit(request, "feedback", limit=FEEDBACK_LIMIT, window=FEEDBACK_WINDOW)
+        verdict = ratelimit.hit(
+            request, "feedback", limit=settings.FEEDBACK_LIMIT, window=FEEDBACK_WINDOW
+        )
         if not verdict.allowed:
             context.update(
                 form=form, mode=mode, retry_minutes=max(1, -(-verdict.retry_after // 60))

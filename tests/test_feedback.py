@@ -190,8 +190,8 @@ def test_a_post_with_the_token_from_the_form_is_accepted(sample):
 
 
 @pytest.mark.parametrize("hx", [False, True])
-def test_past_the_rate_limit_a_clear_429_and_nothing_saved(client, sample, hx, monkeypatch):
-    monkeypatch.setattr(feedback_module, "FEEDBACK_LIMIT", 2)
+def test_past_the_rate_limit_a_clear_429_and_nothing_saved(client, sample, hx, settings):
+    settings.FEEDBACK_LIMIT = 2
     data = {"form": "answer", "answer": "yes"}
 
     def send():

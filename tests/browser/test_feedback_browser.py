@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
-from guides import feedback
 from guides.models import Feedback
 
 pytestmark = [pytest.mark.browser]
@@ -48,10 +47,8 @@ def test_feedback_swaps_in_place_with_javascript(page_and_log, live_server, ship
     assert (saved.kind, saved.step_number) == ("problem", 2)
 
 
-def test_too_many_reports_are_refused_in_place(
-    page_and_log, live_server, shipped_guides, monkeypatch
-):
-    monkeypatch.setattr(feedback, "FEEDBACK_LIMIT", 1)
+def test_too_many_reports_are_refused_in_place(page_and_log, live_server, shipped_guides, settings):
+    settings.FEEDBACK_LIMIT = 1
     page, _ = page_and_log
     for expected in ["Your answer has reached the editors", "Too many reports"]:
         page.goto(live_server.url + STEPS)
