@@ -243,34 +243,6 @@ class VerifiedFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ReportsFilter(admin.SimpleListFilter):
-    """Guides that visitors say have stopped working since they were last verified."""
-
-    title = "visitors' reports"
-    parameter_name = "reports"
-
-    def lookups(self, request, model_admin):
-        return [("open", "New failure reports since last verified")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "open":
-            return queryset.filter(open_reports__gt=0)
-        return queryset
-
-
-class SinceVerifiedFilter(admin.SimpleListFilter):
-    title = "when"
-    parameter_name = "since"
-
-    def lookups(self, request, model_admin):
-        return [("verified", "Since the guide was last verified")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "verified":
-            return queryset.filter(feedback.since_verification())
-        return queryset
-
-
 class ChoiceFilter(admin.SimpleListFilter):
     """A filter whose every choice is a fixed condition: {value: (label, Q)}."""
 
@@ -283,6 +255,20 @@ class ChoiceFilter(admin.SimpleListFilter):
         if self.value() in self.conditions:
             return queryset.filter(self.conditions[self.value()][1])
         return queryset
+
+
+class ReportsFilter(ChoiceFilter):
+    """Guides that visitors say have stopped working since they were last verified."""
+
+    title = "visitors' reports"
+    parameter_name = "reports"
+    conditions = {"open": ("New failure reports since last verified", Q(open_reports__gt=0))}
+
+
+class SinceVerifiedFilter(ChoiceFilter):
+    title = "when"
+    parameter_name = "since"
+    conditions = {"verified": ("Since the guide was last verified", feedback.since_verification())}
 
 
 class ChannelLevelFilter(ChoiceFilter):
