@@ -82,7 +82,7 @@ class Server:
     def __init__(self, env: dict[str, str], *, page_cache: bool) -> None:
         self.port = free_port()
         self.env = dict(env, CANCELFLOW_PAGE_CACHE="1" if page_cache else "0")
-        self.log = open(BENCH / "gunicorn.log", "a")  # noqa: SIM115 - closed in stop()
+        self.log = open(BENCH / "gunicorn.log", "a")  # noqa: SIM115 - closed in __exit__()
 
     def __enter__(self) -> Server:
         self.process = subprocess.Popen(

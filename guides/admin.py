@@ -397,14 +397,22 @@ def _route_choice_label(route: Route) -> str:
     return f"{route.parent.label} → {route.label}" if route.parent_id else route.label
 
 
-class ProviderRouteInline(OrderedTabularInline):
+class RouteInline(OrderedTabularInline):
+    """Routes listed on a page: each opens its own page, where its steps are edited."""
+
     model = Route
-    formset = ProviderRouteFormSet
-    fk_name = "provider"
-    fields = ["position", "label", "slug", "parent", "channel", "question", "channel_steps_first"]
     prepopulated_fields = {"slug": ["label"]}
     autocomplete_fields = ["channel"]
     show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("provider", "channel")
+
+
+class ProviderRouteInline(RouteInline):
+    formset = ProviderRouteFormSet
+    fk_name = "provider"
+    fields = ["position", "label", "slug", "parent", "channel", "question", "channel_steps_first"]
     verbose_name = "route"
     verbose_name_plural = "routes (answers in the flow; open one to edit its steps)"
 
@@ -412,7 +420,6 @@ class ProviderRouteInline(OrderedTabularInline):
         return (
             super()
             .get_queryset(request)
-            .select_related("provider", "channel")
             .order_by(F("parent_id").asc(nulls_first=True), "position", "pk")
         )
 
@@ -772,19 +779,12 @@ class ChildRouteFormSet(PositionedInlineFormSet):
             form.instance.provider_id = self.instance.provider_id
 
 
-class ChildRouteInline(OrderedTabularInline):
-    model = Route
+class ChildRouteInline(RouteInline):
     formset = ChildRouteFormSet
     fk_name = "parent"
     fields = ["position", "label", "slug", "channel", "question", "channel_steps_first"]
-    prepopulated_fields = {"slug": ["label"]}
-    autocomplete_fields = ["channel"]
-    show_change_link = True
     verbose_name = "answer to this route's question"
     verbose_name_plural = "answers to this route's question"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("provider", "channel")
 
 
 @admin.register(Route)
