@@ -127,6 +127,11 @@ PAGE_CACHE_SECONDS = (
     if env_bool("CANCELFLOW_PAGE_CACHE", bool(os.environ.get("REDIS_URL")))
     else 0
 )
+# What visitors read is also kept in each process's memory, built once per content version
+# (guides/store.py): a page then costs no query but the version check. Like the page cache,
+# that needs one version shared by every process, so it is on by default only with
+# REDIS_URL. CANCELFLOW_KEEP_IN_MEMORY=0 or 1 overrides.
+KEEP_GUIDES_IN_MEMORY = env_bool("CANCELFLOW_KEEP_IN_MEMORY", bool(os.environ.get("REDIS_URL")))
 # Visitors' feedback accepted per client per hour: enough for an honest visitor reporting
 # every step of a long guide. Load tests, where every client is one address, raise it.
 FEEDBACK_LIMIT = int(os.environ.get("CANCELFLOW_FEEDBACK_LIMIT", "10"))

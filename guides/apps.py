@@ -8,9 +8,10 @@ class GuidesConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from . import models, pagecache
+        from . import content_version, models
 
-        # Any change to what a page shows drops the cached pages, on every instance.
+        # Any change to what a page shows bumps the content version: every instance drops what
+        # it kept (cached pages, guides in memory).
         # (Cache bookkeeping, not business logic: the one thing signals are used for here.)
         for model in (
             models.Category,
@@ -22,5 +23,5 @@ class GuidesConfig(AppConfig):
             models.ProviderNote,
             models.Question,
         ):
-            post_save.connect(pagecache.invalidate, sender=model, dispatch_uid=f"pages-{model}")
-            post_delete.connect(pagecache.invalidate, sender=model, dispatch_uid=f"pages-d-{model}")
+            post_save.connect(content_version.bump, sender=model, dispatch_uid=f"pages-{model}")
+            post_delete.connect(content_version.bump, sender=model, dispatch_uid=f"pages-d-{model}")

@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
+from . import content_version
 from .models import (
     Category,
     ChannelKind,
@@ -618,9 +619,5 @@ def _refresh_statistics() -> None:
 
 
 def _pages_changed() -> None:
-    """bulk_create sends no signals: drop the cached pages ourselves."""
-    try:
-        from . import pagecache
-    except ImportError:
-        return
-    pagecache.invalidate()
+    """bulk_create sends no signals: bump the content version ourselves."""
+    content_version.bump()

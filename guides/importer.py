@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
 
+from . import content_version
 from .models import (
     MAX_ROUTE_DEPTH,
     Category,
@@ -851,12 +852,9 @@ def import_documents(
 
 
 def _pages_changed() -> None:
-    """Reordering moves rows with update(), which sends no signal: drop cached pages."""
-    try:
-        from . import pagecache
-    except ImportError:
-        return
-    pagecache.invalidate()
+    """Reordering moves rows with update(), which sends no signal: bump the content version
+    ourselves."""
+    content_version.bump()
 
 
 def _duplicate_slugs(documents: list[Document]) -> list[str]:

@@ -2,10 +2,9 @@
 cache (shared by every instance when REDIS_URL is set) and dropped at once when anything
 they show changes.
 
-Invalidation is by version: every key carries the current content version, and a change to
-any guide model bumps it, so every instance stops serving the old pages on its next
-request. Bulk writes that bypass model signals (the importer's reordering, the generator)
-call `invalidate()` themselves.
+Invalidation is by version: every key carries the current content version
+(guides/content_version.py), which a change to any guide bumps, so every instance stops
+serving the old pages on its next request.
 """
 
 from __future__ import annotations
@@ -17,27 +16,12 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, set_response_etag
 
-VERSION_KEY = "pages:version"
+from . import content_version
+
 CACHED_PREFIXES = ("/cancel/", "/category/", "/channels/", "/search/")
 # What a CDN or proxy may do with a published page: keep it briefly, then revalidate
 # with its ETag. Editors' changes reach visitors within this many seconds at worst.
 SHARED_MAX_AGE = 60
-
-
-def invalidate(**_) -> None:
-    """Drop every cached page, on every instance (their keys carry the old version)."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, 2, timeout=None)
-
-
-def _version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
-    return version
 
 
 def _guide_page(request: HttpRequest) -> bool:
@@ -57,7 +41,7 @@ def _key(request: HttpRequest) -> str:
     restore = request.headers.get("HX-History-Restore-Request") == "true"
     variant = "partial" if htmx and not restore else "full"
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"page:{_version()}:{variant}:{digest}"
+    return f"page:{content_version.current()}:{variant}:{digest}"
 
 
 def _personal(request: HttpRequest) -> bool:

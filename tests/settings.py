@@ -8,8 +8,10 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-a-secret")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
-# One process: the page cache is safe with the local-memory cache too, and under test.
+# One process: the page cache and the guides kept in memory are safe with the local-memory
+# cache too, and under test.
 os.environ.setdefault("CANCELFLOW_PAGE_CACHE", "1")
+os.environ.setdefault("CANCELFLOW_KEEP_IN_MEMORY", "1")
 
 from cancelflow.settings import *  # noqa: F403
 
