@@ -118,7 +118,7 @@ def _leaf_or_404(request, provider: str, route_path: str):
     )
     if provider_obj is None:
         raise Http404("No such provider.")
-    flow = services.resolve_flow(provider_obj, route_path)
+    flow = services.resolve_flow(services.Guide(provider_obj), route_path)
     if not flow.is_leaf or flow.route is None:
         raise Http404("Feedback is about the steps of a guide.")
     return provider_obj, flow

@@ -14,6 +14,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.http import Http404
 from django.urls import reverse
 
+from . import store
 from .models import (
     MAX_POSITION,
     MAX_ROUTE_DEPTH,
@@ -23,6 +24,7 @@ from .models import (
     Route,
     Status,
     Step,
+    previews_drafts,
 )
 
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
@@ -49,6 +51,7 @@ class Answer:
 @dataclass
 class Flow:
     provider: Provider
+    guide: Guide | None = None
     answers: list[Answer] = field(default_factory=list)
     question: str = ""
     choices: list[Choice] = field(default_factory=list)
@@ -150,17 +153,90 @@ class RouteTree:
         return Summary(cancel_online=cancel_online, methods=methods)
 
 
-def resolve_flow(provider: Provider, route_path: str = "") -> Flow:
+class Guide:
+    """One provider's guide: everything a page of it can show, loaded when first needed and
+    then kept, so that a guide kept in memory (guides/store.py) answers every later page of
+    its flow without a query. Read-only once loaded: pages share it.
+
+    Loaded at once: the routes (one query). When asked for: the variants of the routes'
+    channels (one query, all of them), the steps of a leaf (one query per leaf), the notes
+    and the questions (one query each). Templates keep the HTML of the parts of its pages
+    that show nothing but the guide in `fragments` (the `{% kept %}` tag)."""
+
+    def __init__(self, provider: Provider) -> None:
+        self.provider = provider
+        self.tree = RouteTree(provider)
+        self._variants: dict[int, list[PurchaseChannel]] | None = None
+        self._steps: dict[tuple, list[Step]] = {}
+        self._notes: dict[str, list] | None = None
+        self._questions: list | None = None
+        self._urls: dict[tuple[str, ...], str] = {}
+        self._summary: Summary | None = None
+        # What its pages derive from the guide alone, worked out once: their page metadata
+        # (views.provider_flow) and the HTML of the parts that show the guide ({% kept %}).
+        self.meta: dict[tuple, object] = {}
+        self.fragments: dict[tuple, str] = {}
+
+    def url(self, slugs: list[str]) -> str:
+        """The address of the state of the flow that these answers lead to."""
+        key = tuple(slugs)
+        found = self._urls.get(key)
+        if found is None:
+            found = self._urls[key] = _flow_url(self.provider, slugs)
+        return found
+
+    @property
+    def summary(self) -> Summary:
+        if self._summary is None:
+            self._summary = self.tree.summary()
+        return self._summary
+
+    def variants(self, channel: PurchaseChannel) -> list[PurchaseChannel]:
+        if self._variants is None:
+            tops = {
+                route.channel.parent_id or route.channel_id
+                for route in self.tree.routes
+                if route.channel_id
+            }
+            self._variants = {}
+            if tops:
+                for variant in PurchaseChannel.objects.filter(parent__in=tops).order_by(
+                    "position", "name"
+                ):
+                    self._variants.setdefault(variant.parent_id, []).append(variant)
+        return self._variants.get(channel.pk, [])
+
+    def steps(
+        self, path: list[Route], channel: PurchaseChannel | None, variant: PurchaseChannel | None
+    ) -> list[Step]:
+        key = (tuple(route.pk for route in path), channel and channel.pk, variant and variant.pk)
+        if key not in self._steps:
+            self._steps[key] = steps_for(path, channel, variant)
+        return self._steps[key]
+
+    @property
+    def notes(self) -> dict[str, list]:
+        if self._notes is None:
+            self._notes = notes_by_kind(self.provider)
+        return self._notes
+
+    @property
+    def questions(self) -> list:
+        if self._questions is None:
+            self._questions = list(self.provider.questions.all())
+        return self._questions
+
+
+def resolve_flow(guide: Guide, route_path: str = "") -> Flow:
     """The state of the flow at `route_path`: the next question, or the steps of a leaf.
 
     Raises Http404 for a path that names no answer of this provider.
     """
     slugs = parse_route_path(route_path)
-    tree = RouteTree(provider)
-    flow = Flow(provider=provider, tree=tree, route_path="/".join(slugs))
+    provider, tree = guide.provider, guide.tree
+    flow = Flow(provider=provider, guide=guide, tree=tree, route_path="/".join(slugs))
     path: list[Route] = []
     question = provider.first_question
-    variants: list[PurchaseChannel] | None = None
 
     for index, slug in enumerate(slugs):
         here = path[-1] if path else None
@@ -169,7 +245,7 @@ def resolve_flow(provider: Provider, route_path: str = "") -> Flow:
             route = next((r for r in candidates if r.slug == slug), None)
             if route is None:
                 raise Http404("No such answer.")
-            flow.answers.append(Answer(question, route.label, _flow_url(provider, slugs[:index])))
+            flow.answers.append(Answer(question, route.label, guide.url(slugs[:index])))
             path.append(route)
             question = route.question or "Which of these applies to you?"
             continue
@@ -177,15 +253,14 @@ def resolve_flow(provider: Provider, route_path: str = "") -> Flow:
         channel, preset = tree.effective_channel(path)
         if flow.variant is not None or preset is not None or channel is None:
             raise Http404("No such answer.")
-        variants = variants if variants is not None else list(channel.variants.all())
-        variant = next((v for v in variants if v.slug == slug), None)
+        variant = next((v for v in guide.variants(channel) if v.slug == slug), None)
         if variant is None:
             raise Http404("No such answer.")
         flow.answers.append(
             Answer(
                 channel.variant_question or "Which one?",
                 variant.name,
-                _flow_url(provider, slugs[:index]),
+                guide.url(slugs[:index]),
             )
         )
         flow.variant = variant
@@ -195,7 +270,7 @@ def resolve_flow(provider: Provider, route_path: str = "") -> Flow:
     if here is None:
         flow.question = question
         flow.choices = [
-            Choice(route.label, _flow_url(provider, [route.slug]), _hint(route))
+            Choice(route.label, guide.url([route.slug]), _hint(route))
             for route in tree.children.get(None, [])
         ]
         return flow
@@ -204,24 +279,23 @@ def resolve_flow(provider: Provider, route_path: str = "") -> Flow:
     if children:
         flow.question = question
         flow.choices = [
-            Choice(child.label, _flow_url(provider, [*slugs, child.slug]), _hint(child))
-            for child in children
+            Choice(child.label, guide.url([*slugs, child.slug]), _hint(child)) for child in children
         ]
         return flow
 
     flow.channel, preset = tree.effective_channel(path)
     flow.variant = flow.variant or preset
     if flow.channel is not None and flow.variant is None:
-        variants = list(flow.channel.variants.all()) if variants is None else variants
+        variants = guide.variants(flow.channel)
         if variants:
             flow.question = flow.channel.variant_question or "Which one?"
             flow.choices = [
-                Choice(variant.name, _flow_url(provider, [*slugs, variant.slug]), variant.hint)
+                Choice(variant.name, guide.url([*slugs, variant.slug]), variant.hint)
                 for variant in variants
             ]
             return flow
 
-    flow.steps = steps_for(path, flow.channel, flow.variant)
+    flow.steps = guide.steps(path, flow.channel, flow.variant)
     return flow
 
 
@@ -324,6 +398,14 @@ def published_provider_or_404(request, slug: str) -> Provider:
     provider = rows[0]
     provider.related_guides = rows[1:]
     return provider
+
+
+def guide_or_404(request, slug: str) -> Guide:
+    """The guide a visitor asked for: kept in memory for visitors (guides/store.py), read
+    afresh for an editor, who may preview drafts."""
+    if previews_drafts(viewer(request)):
+        return Guide(published_provider_or_404(request, slug))
+    return store.published_guide(slug, lambda s: Guide(published_provider_or_404(request, s)))
 
 
 def viewer(request):

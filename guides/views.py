@@ -3,6 +3,8 @@ its swappable region, a template partial, on its own when htmx asks for it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Prefetch, Q
@@ -13,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.middleware import HtmxDetails
 
-from . import ratelimit, seo, services
+from . import ratelimit, seo, services, store
 from .forms import GuideRequestForm, SearchForm
 from .models import (
     Category,
@@ -41,19 +43,34 @@ def vary_on_htmx(response: HttpResponse) -> HttpResponse:
     return response
 
 
+@dataclass
+class HomeLists:
+    """The popular guides and the categories with how many guides each, and the HTML of
+    their lists once rendered ({% kept %})."""
+
+    popular: list[Provider]
+    categories: list[Category]
+    fragments: dict[tuple, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, user=None) -> HomeLists:
+        popular = Provider.objects.visible_to(user).filter(popular=True)
+        counted = Q() if previews_drafts(user) else Q(providers__status=Status.PUBLISHED)
+        categories = Category.objects.annotate(provider_count=Count("providers", filter=counted))
+        return cls(
+            popular=list(popular.select_related("category")[:12]),
+            categories=list(categories.filter(provider_count__gt=0)),
+        )
+
+
 @require_safe
 def home(request: HtmxHttpRequest) -> HttpResponse:
     user = services.viewer(request)  # an editor previews drafts, marked as such
-    popular = list(
-        Provider.objects.visible_to(user).filter(popular=True).select_related("category")[:12]
-    )
-    counted = Q() if previews_drafts(user) else Q(providers__status=Status.PUBLISHED)
-    categories = list(
-        Category.objects.annotate(provider_count=Count("providers", filter=counted)).filter(
-            provider_count__gt=0
-        )
-    )
-    context = {"popular": popular, "categories": categories, "meta": seo.home(request)}
+    if previews_drafts(user):
+        lists = HomeLists.load(user)
+    else:
+        lists = store.published_listing("home", HomeLists.load)
+    context = {"lists": lists, "meta": seo.home(request)}
     return render(request, "guides/home.html", context)
 
 
@@ -90,19 +107,24 @@ def category(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def provider_flow(request: HtmxHttpRequest, provider: str, route_path: str = "") -> HttpResponse:
     """The provider page and every state of its flow: a question, or the steps of a leaf."""
-    provider_obj = services.published_provider_or_404(request, provider)
-    flow = services.resolve_flow(provider_obj, route_path)
+    guide = services.guide_or_404(request, provider)
+    provider_obj = guide.provider
+    flow = services.resolve_flow(guide, route_path)
     partial = wants_partial(request)
-    notes = services.notes_by_kind(provider_obj) if (flow.is_leaf or not partial) else {}
-    context = {"provider": provider_obj, "flow": flow, "notes": notes}
+    notes = guide.notes if (flow.is_leaf or not partial) else {}
+    context = {"guide": guide, "provider": provider_obj, "flow": flow, "notes": notes}
     if not partial:
-        context["summary"] = flow.tree.summary()
+        context["summary"] = guide.summary
         context["note_sections"] = services.note_sections(notes)
         if not flow.answers:
-            context["questions"] = list(provider_obj.questions.all())
-        context["meta"] = seo.flow(
-            request, provider_obj, flow, context["summary"], context.get("questions")
-        )
+            context["questions"] = guide.questions
+        # The metadata shows the guide alone, but for the host in its absolute addresses.
+        key = (request.scheme, request.get_host(), flow.route_path)
+        if key not in guide.meta:
+            guide.meta[key] = seo.flow(
+                request, provider_obj, flow, guide.summary, context.get("questions")
+            )
+        context["meta"] = guide.meta[key]
     template = "guides/provider.html#flow" if partial else "guides/provider.html"
     return vary_on_htmx(render(request, template, context))
 

@@ -1,15 +1,19 @@
 import pytest
 from django.core.cache import cache
 
+from guides import store
 from tests import factories
 
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: no rate-limit counts or pages from another."""
+    """Each test starts with an empty cache: no rate-limit counts, pages or guides kept in
+    memory from another."""
     cache.clear()
+    store.guides.clear()
     yield
     cache.clear()
+    store.guides.clear()
 
 
 @pytest.fixture

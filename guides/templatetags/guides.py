@@ -16,3 +16,37 @@ def markdown(text: str):
 def mailto(step) -> str:
     """The mailto: link of a step's email template."""
     return mailto_href(step)
+
+
+class KeptNode(template.Node):
+    def __init__(self, nodelist, owner, parts) -> None:
+        self.nodelist = nodelist
+        self.owner = owner
+        self.parts = parts
+
+    def render(self, context) -> str:
+        fragments = self.owner.resolve(context).fragments
+        key = tuple(part.resolve(context) for part in self.parts)
+        found = fragments.get(key)
+        if found is None:
+            found = fragments[key] = self.nodelist.render(context)
+        return found
+
+
+@register.tag
+def kept(parser, token):
+    """`{% kept owner "name" part… %}…{% endkept %}`: render the block once per owner and
+    parts, and keep the HTML in the owner's `fragments`. The owner is what the block shows,
+    as loaded for this page (a services.Guide, the home page's lists): when it is kept in
+    memory (guides/store.py) the HTML is kept with it, and dropped with it when the content
+    changes; otherwise it lives as long as the request.
+
+    Only for blocks that show the owner alone: nothing of the request or the visitor (no
+    form, no absolute URL; an editor's drafts are never kept, so neither are their banners)."""
+    bits = token.split_contents()
+    if len(bits) < 3:
+        raise template.TemplateSyntaxError(f"{bits[0]} needs an owner and a name")
+    nodelist = parser.parse(("endkept",))
+    parser.delete_first_token()
+    owner, *parts = (parser.compile_filter(bit) for bit in bits[1:])
+    return KeptNode(nodelist, owner, parts)

@@ -1,0 +1,84 @@
+"""Guides kept in memory: each process keeps the guides visitors read (services.Guide, with
+everything loaded that their pages have needed so far) and answers later pages from memory;
+likewise the lists of guides on the home page.
+
+What is kept belongs to one content version (guides/content_version.py): when a guide
+changes, the version moves and every process drops what it kept on its next request. A page
+then costs no query at all once its guide is kept, and the first page after a change costs
+what it would without the store.
+
+Only published guides are kept: an editor previewing drafts always reads the database.
+`settings.KEEP_GUIDES_IN_MEMORY` turns the store on; it needs a version shared by every
+process (a shared cache, or one process), like the page cache.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+
+from . import content_version
+
+if TYPE_CHECKING:
+    from .services import Guide
+
+# How many guides a process keeps, the least recently read dropped first. A guide with its
+# pages loaded is tens of kilobytes.
+MAX_GUIDES = 500
+
+
+class GuideStore:
+    def __init__(self, size: int = MAX_GUIDES) -> None:
+        self.size = size
+        self.version = ""
+        self.guides: OrderedDict[str, Guide] = OrderedDict()
+        self.lists: dict[str, object] = {}  # what the other pages list: the home page's
+
+    def _check_version(self) -> None:
+        version = content_version.current()
+        if version != self.version:
+            self.clear()
+            self.version = version
+
+    def get(self, slug: str, load: Callable[[str], Guide]) -> Guide:
+        """The kept guide of `slug`, or the one `load(slug)` gives, kept from now on. When
+        `load` raises (no such published guide: Http404), nothing is kept."""
+        self._check_version()
+        guide = self.guides.get(slug)
+        if guide is not None:
+            self.guides.move_to_end(slug)
+            return guide
+        guide = self.guides[slug] = load(slug)
+        if len(self.guides) > self.size:
+            self.guides.popitem(last=False)
+        return guide
+
+    def listing[T](self, name: str, load: Callable[[], T]) -> T:
+        """What `load()` gives, kept under `name` until the content changes."""
+        self._check_version()
+        if name not in self.lists:
+            self.lists[name] = load()
+        return self.lists[name]
+
+    def clear(self) -> None:
+        self.guides.clear()
+        self.lists.clear()
+        self.version = ""
+
+
+guides = GuideStore()
+
+
+def published_guide(slug: str, load: Callable[[str], Guide]) -> Guide:
+    if not settings.KEEP_GUIDES_IN_MEMORY:
+        return load(slug)
+    return guides.get(slug, load)
+
+
+def published_listing[T](name: str, load: Callable[[], T]) -> T:
+    if not settings.KEEP_GUIDES_IN_MEMORY:
+        return load()
+    return guides.listing(name, load)

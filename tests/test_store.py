@@ -1,0 +1,161 @@
+"""Guides kept in memory (guides/store.py): with the page cache off, a page of a guide that
+was read before costs no query, and any change to a guide is seen on the next request."""
+
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.http import Http404
+
+from guides import content_version, store
+from guides.models import Provider, ProviderNote, PurchaseChannel, Route, Status, Step
+
+STEPS = "/cancel/acme/amazon/"
+
+
+@pytest.fixture
+def sample(db, settings):
+    settings.PAGE_CACHE_SECONDS = 0  # what is measured here is the store, not the page cache
+    settings.KEEP_GUIDES_IN_MEMORY = True
+    call_command("import_guides", "tests/data/sample.yaml", verbosity=0)
+
+
+@pytest.mark.parametrize(
+    "url, headers",
+    [
+        ("/cancel/acme/", {}),
+        ("/cancel/acme/website/", {}),
+        ("/cancel/acme/app-store/iphone/", {}),
+        (STEPS, {}),
+        (STEPS, {"HTTP_HX_REQUEST": "true"}),
+        ("/", {}),
+    ],
+)
+def test_a_page_read_before_costs_no_query(client, sample, django_assert_num_queries, url, headers):
+    first = client.get(url, **headers)
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        second = client.get(url, **headers)
+    assert second.content == first.content
+
+
+def test_other_pages_of_a_kept_guide_cost_only_what_they_add(
+    client, sample, django_assert_max_num_queries
+):
+    client.get("/cancel/acme/")
+    with django_assert_max_num_queries(2):  # the variants of the channels, then the steps
+        client.get("/cancel/acme/app-store/iphone/")
+    with django_assert_max_num_queries(1):  # the steps of this leaf
+        client.get("/cancel/acme/app-store/mac/")
+
+
+def test_full_page_and_partial_show_the_same_steps(client, sample):
+    full = client.get(STEPS).content.decode()
+    partial = client.get(STEPS, HTTP_HX_REQUEST="true").content.decode()
+    for title in ("Open Your Memberships and Subscriptions", "Choose Cancel subscription"):
+        assert title in full and title in partial
+    assert "Protection runs to the end of the period" in partial  # the "after" note
+
+
+@pytest.mark.parametrize("url", ["/cancel/acme/", STEPS, "/"])
+def test_an_edit_is_seen_on_the_next_request(client, sample, url):
+    client.get(url)
+    provider = Provider.objects.get(slug="acme")
+    provider.name = "Acme Renamed"
+    provider.save()
+    assert "Acme Renamed" in client.get(url).content.decode()
+
+
+def test_a_changed_step_a_deleted_note_and_a_new_variant_are_seen(client, sample):
+    client.get(STEPS)
+    step = Step.objects.get(title="Choose Cancel subscription")
+    step.title = "Choose Cancel (renamed)"
+    step.save()
+    ProviderNote.objects.get(title="Protection runs to the end of the period").delete()
+    page = client.get(STEPS).content.decode()
+    assert "Choose Cancel (renamed)" in page
+    assert "Protection runs to the end of the period" not in page
+
+    client.get("/cancel/acme/app-store/")
+    store_channel = PurchaseChannel.objects.get(slug="app-store")
+    PurchaseChannel.objects.create(
+        name="On an iPad", slug="ipad", kind=store_channel.kind, parent=store_channel, position=3
+    )
+    assert "On an iPad" in client.get("/cancel/acme/app-store/").content.decode()
+    assert client.get("/cancel/acme/app-store/ipad/").status_code == 200
+
+
+def test_unpublishing_is_seen_at_once(client, sample):
+    assert client.get(STEPS).status_code == 200
+    Provider.objects.filter(slug="acme").update(status=Status.DRAFT)  # no signal...
+    content_version.bump()  # ...so whoever writes in bulk bumps the version, as the importer
+    assert client.get(STEPS).status_code == 404
+    assert b"Acme Antivirus" not in client.get("/").content
+
+
+def test_an_import_is_seen_at_once(client, sample, tmp_path):
+    import yaml
+
+    client.get("/cancel/acme/")
+    data = yaml.safe_load(Path("tests/data/sample.yaml").read_text())
+    data["providers"][0]["summary"] = "A freshly imported summary."
+    path = tmp_path / "new.yaml"
+    path.write_text(yaml.safe_dump(data))
+    call_command("import_guides", str(path), verbosity=0)
+    assert b"A freshly imported summary." in client.get("/cancel/acme/").content
+
+
+def test_the_version_moves_again_when_a_change_commits(sample, django_capture_on_commit_callbacks):
+    before = content_version.current()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        Route.objects.get(slug="amazon").save()
+        during = content_version.current()
+    assert callbacks and before != during != content_version.current()
+
+
+def test_an_editors_drafts_are_never_kept(client, sample):
+    Provider.objects.filter(slug="acme").update(status=Status.DRAFT)
+    content_version.bump()
+    editor = get_user_model().objects.create_user("ed", password="x", is_staff=True)
+    client.force_login(editor)
+    assert b"visitors cannot see this" in client.get(STEPS).content
+    assert store.guides.guides == {}
+    client.logout()
+    assert client.get(STEPS).status_code == 404
+
+
+def test_unknown_guides_are_not_kept(client, sample):
+    assert client.get("/cancel/nobody/").status_code == 404
+    assert "nobody" not in store.guides.guides
+
+
+def test_without_the_store_every_page_reads_the_database(
+    client, sample, settings, django_assert_max_num_queries
+):
+    settings.KEEP_GUIDES_IN_MEMORY = False
+    first = client.get(STEPS)
+    with django_assert_max_num_queries(5) as queries:
+        second = client.get(STEPS)
+    assert len(queries.captured_queries) >= 4 and second.content == first.content
+    assert store.guides.guides == {}
+
+
+def test_the_store_keeps_the_most_recently_read_guides():
+    kept = store.GuideStore(size=2)
+    loads = []
+
+    def load(slug):
+        loads.append(slug)
+        if slug == "missing":
+            raise Http404
+        return object()
+
+    first = kept.get("a", load)
+    kept.get("b", load)
+    assert kept.get("a", load) is first  # read again: now the most recent
+    kept.get("c", load)  # "b" goes
+    assert list(kept.guides) == ["a", "c"]
+    with pytest.raises(Http404):
+        kept.get("missing", load)
+    assert loads == ["a", "b", "c", "missing"] and "missing" not in kept.guides
