@@ -78,8 +78,10 @@ def test_provider_page_shows_summary_things_to_know_and_first_question(client, s
     assert "Things to know" in html and "card statement" in html
     assert "Does uninstalling cancel?" in html
     assert '<h2 id="flow-heading" tabindex="-1">Where did you buy it?</h2>' in html
+    # Real links, which htmx follows within the flow (hx-boost) when JavaScript runs.
+    assert '<div id="flow" class="flow" hx-boost="true" hx-target="this"' in html
     for href in ["/cancel/acme/website/", "/cancel/acme/app-store/", "/cancel/acme/amazon/"]:
-        assert f'href="{href}" hx-get="{href}" hx-push-url="true"' in html
+        assert f'<a class="choice" href="{href}">' in html
     assert "HX-Request" in response["Vary"]
 
 

@@ -1,3 +1,5 @@
+import re
+
 from django import template
 
 from guides.markdown import render_markdown
@@ -18,6 +20,18 @@ def mailto(step) -> str:
     return mailto_href(step)
 
 
+_PRE = re.compile(r"(<pre\b.*?</pre>)", re.DOTALL | re.IGNORECASE)
+_LINE_BREAKS = re.compile(r"\n\s+")
+
+
+def compact(html: str) -> str:
+    """The same HTML without the blank lines and indentation that template tags leave:
+    a line break and the spaces after it show as one space, as before. <pre> is kept."""
+    parts = _PRE.split(html)
+    parts[::2] = [_LINE_BREAKS.sub("\n", part) for part in parts[::2]]
+    return "".join(parts)
+
+
 class KeptNode(template.Node):
     def __init__(self, nodelist, owner, parts) -> None:
         self.nodelist = nodelist
@@ -29,17 +43,17 @@ class KeptNode(template.Node):
         key = tuple(part.resolve(context) for part in self.parts)
         found = fragments.get(key)
         if found is None:
-            found = fragments[key] = self.nodelist.render(context)
+            found = fragments[key] = compact(self.nodelist.render(context))
         return found
 
 
 @register.tag
 def kept(parser, token):
     """`{% kept owner "name" part… %}…{% endkept %}`: render the block once per owner and
-    parts, and keep the HTML in the owner's `fragments`. The owner is what the block shows,
-    as loaded for this page (a services.Guide, the home page's lists): when it is kept in
-    memory (guides/store.py) the HTML is kept with it, and dropped with it when the content
-    changes; otherwise it lives as long as the request.
+    parts, compact it, and keep the HTML in the owner's `fragments`. The owner is what the
+    block shows, as loaded for this page (a services.Guide, the home page's lists): when it
+    is kept in memory (guides/store.py) the HTML is kept with it, and dropped with it when
+    the content changes; otherwise it lives as long as the request.
 
     Only for blocks that show the owner alone: nothing of the request or the visitor (no
     form, no absolute URL; an editor's drafts are never kept, so neither are their banners)."""
@@ -50,3 +64,20 @@ def kept(parser, token):
     parser.delete_first_token()
     owner, *parts = (parser.compile_filter(bit) for bit in bits[1:])
     return KeptNode(nodelist, owner, parts)
+
+
+class CompactNode(template.Node):
+    def __init__(self, nodelist) -> None:
+        self.nodelist = nodelist
+
+    def render(self, context) -> str:
+        return compact(self.nodelist.render(context))
+
+
+@register.tag("compact")
+def compact_tag(parser, token):
+    """`{% compact %}…{% endcompact %}`: the block without the blank lines and indentation
+    of its template (see `compact()`), for what htmx fetches often."""
+    nodelist = parser.parse(("endcompact",))
+    parser.delete_first_token()
+    return CompactNode(nodelist)
