@@ -160,7 +160,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "cancelflow.storage.StaticFilesStorage"  # whitenoise's, remembering addresses
         )
     },
 }

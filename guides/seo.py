@@ -37,6 +37,9 @@ class PageMeta:
     og_type: str = "website"
     structured_data: list[dict] = field(default_factory=list)
     noindex: bool = False
+    # The tags {% seo_head %} made of it, kept for the next page that shows the same
+    # metadata (a flow page's is kept with its guide: views.provider_flow).
+    head: str = field(default="", compare=False, repr=False)
 
     @property
     def og_title(self) -> str:

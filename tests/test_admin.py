@@ -32,7 +32,7 @@ from guides.models import (
 )
 from tests import factories
 
-MANIFEST_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+MANIFEST_STORAGE = "cancelflow.storage.StaticFilesStorage"  # as in production
 
 
 def manifest_storages(settings_storages: dict) -> dict:
@@ -709,3 +709,24 @@ def test_a_step_position_taken_in_its_route_is_refused_on_the_step_page(editor, 
 def test_a_route_cannot_move_to_another_provider(editor, guide):
     response = editor.get(change_url(guide.apple))
     assert "provider" not in response.context["adminform"].form.fields
+
+
+def test_static_addresses_are_hashed_and_worked_out_once(collected_static, monkeypatch):
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+    calls = []
+    original = CompressedManifestStaticFilesStorage.url
+
+    def counted(self, name, force=False):
+        calls.append(name)
+        return original(self, name, force)
+
+    monkeypatch.setattr(CompressedManifestStaticFilesStorage, "url", counted)
+    first = staticfiles_storage.url("css/site.css")
+    assert re.fullmatch(r"/static/css/site\.[0-9a-f]{12}\.css", first)
+    assert staticfiles_storage.url("css/site.css") == first
+    assert calls == ["css/site.css"]
+    for _ in range(2):  # a file that is not there is an error every time, never remembered
+        with pytest.raises(ValueError):
+            staticfiles_storage.url("css/missing.css")

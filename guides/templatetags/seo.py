@@ -29,6 +29,12 @@ def json_ld(data: dict) -> SafeString:
 def seo_head(meta: PageMeta | None) -> SafeString:
     if not meta:
         return SafeString("")
+    if not meta.head:
+        meta.head = _head(meta)
+    return mark_safe(meta.head)  # built by _head() from escaped parts
+
+
+def _head(meta: PageMeta) -> SafeString:
     tags = []
     if meta.noindex:
         tags.append(SafeString('<meta name="robots" content="noindex">'))
