@@ -278,25 +278,15 @@ def providers(request: HttpRequest) -> dict:
 
 class _FlowBuilder:
     """A provider's whole flow, every leaf with its resolved steps, in a fixed number of
-    queries: the routes (services.RouteTree), the variants of their channels, and every
-    step involved, then assembled in memory exactly as services.steps_for orders them."""
+    queries: the routes and the variants of their channels (services.Guide), and every step
+    involved, then assembled in memory exactly as services.steps_for orders them."""
 
     def __init__(self, provider: Provider) -> None:
         self.provider = provider
-        self.tree = services.RouteTree(provider)
-        tops: set[int] = set()
-        named: set[int] = set()
-        for route in self.tree.routes:
-            if route.channel_id:
-                named.add(route.channel_id)
-                tops.add(route.channel.parent_id or route.channel_id)
-        self.variants: dict[int, list[PurchaseChannel]] = defaultdict(list)
-        if tops:
-            for variant in PurchaseChannel.objects.filter(parent__in=tops).order_by(
-                "position", "name"
-            ):
-                self.variants[variant.parent_id].append(variant)
-        channel_ids = tops | named | {v.pk for vs in self.variants.values() for v in vs}
+        guide = services.Guide(provider)
+        self.tree = guide.tree
+        self.variants = guide.variants_by_channel
+        channel_ids = guide.channel_ids | {v.pk for vs in self.variants.values() for v in vs}
         steps = Step.objects.filter(
             Q(route__provider=provider) | Q(channel__in=channel_ids)
         ).select_related("contact")

@@ -191,20 +191,26 @@ class Guide:
             self._summary = self.tree.summary()
         return self._summary
 
-    def variants(self, channel: PurchaseChannel) -> list[PurchaseChannel]:
+    @property
+    def channel_ids(self) -> set[int]:
+        """The channels its routes name, and the whole channels of those that are variants."""
+        routes = [route for route in self.tree.routes if route.channel_id]
+        named = {route.channel_id for route in routes}
+        return named | {route.channel.parent_id for route in routes if route.channel.parent_id}
+
+    @property
+    def variants_by_channel(self) -> dict[int, list[PurchaseChannel]]:
+        """The variants of every channel its routes name, by channel: one query, once."""
         if self._variants is None:
-            tops = {
-                route.channel.parent_id or route.channel_id
-                for route in self.tree.routes
-                if route.channel_id
-            }
             self._variants = {}
-            if tops:
-                for variant in PurchaseChannel.objects.filter(parent__in=tops).order_by(
-                    "position", "name"
-                ):
+            if channels := self.channel_ids:
+                variants = PurchaseChannel.objects.filter(parent__in=channels)
+                for variant in variants.order_by("position", "name"):
                     self._variants.setdefault(variant.parent_id, []).append(variant)
-        return self._variants.get(channel.pk, [])
+        return self._variants
+
+    def variants(self, channel: PurchaseChannel) -> list[PurchaseChannel]:
+        return self.variants_by_channel.get(channel.pk, [])
 
     def steps(
         self, path: list[Route], channel: PurchaseChannel | None, variant: PurchaseChannel | None
