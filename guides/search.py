@@ -1,18 +1,22 @@
 """Finding a guide: search over providers' names, aliases and categories.
 
 Case- and accent-insensitive, tolerant of a typo or two ("kaspersy", "mcafe", "nortn"), with
-exact and prefix matches first. The ranking is one Python function, `score()`, on every
-database, so PostgreSQL and SQLite give the same order:
+exact and prefix matches first. The ranking is one Python function, `score()`: whatever finds
+the providers, they come out in the order `score()` gives them.
+
+Published guides, for visitors (settings.KEEP_GUIDES_IN_MEMORY), are found in the index
+each process keeps (guides/search_index.py), with no query at all.
+
+Editors previewing drafts, and processes that keep nothing in memory, query the database:
 
 - on PostgreSQL, the candidates come from a trigram index (pg_trgm, with unaccent; see
   migration 0007): substring matches and `<%` word similarity, so the work stays small
   however many providers there are;
-- on SQLite (and any other database), every published provider is a candidate: a few
-  narrow columns, scored in memory. Fine for a few thousand providers.
+- on SQLite (and any other database), every provider is a candidate: a few narrow columns,
+  scored in memory. Fine for a few thousand providers.
 
-Either way a search is two queries: the candidates' names, then the best of them (or, when
-nothing matches, the categories to suggest instead). Normalised names and the edit distances
-of a query are kept, so a search over a few thousand providers stays quick.
+Either way that is two queries: the candidates' names, then the best of them (or, when
+nothing matches, the categories to suggest instead).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import BooleanField, Count, Q
 from django.db.models.expressions import RawSQL
@@ -223,6 +228,11 @@ def provider_terms(name: str, aliases: str) -> list[Term]:
     return terms
 
 
+# What a result carries, as on the database path: the search page shows a guide's name, link
+# and category, and whether it is published. (Its aliases are loaded too, to index them.)
+RESULT_FIELDS = ("name", "slug", "summary", "popular", "status", "category__name", "category__slug")
+
+
 # The expression that migration 0007's index covers (for a table aliased `p`): keep the
 # two in step, or PostgreSQL stops using the index.
 PG_DOCUMENT = "cancelflow_unaccent(lower(p.name || ' ' || p.aliases))"
@@ -275,10 +285,22 @@ def search_providers(
     text: str, limit: int = MAX_RESULTS, *, include_drafts: bool = False
 ) -> list[Provider]:
     """Published providers matching `text` (drafts too for an editor's preview), best
-    first. Two queries: the candidates' names to rank, then the `limit` best themselves."""
+    first: from this process's index when guides are kept in memory (no query), else from
+    the database."""
     query = Query(normalise(text))
     if not query.text:
         return []
+    if settings.KEEP_GUIDES_IN_MEMORY and not include_drafts:
+        from .search_index import current_index  # it builds on this module
+
+        index = current_index()
+        if index is not None:
+            return index.search(query, limit)
+    return _search_database(query, limit, include_drafts=include_drafts)
+
+
+def _search_database(query: Query, limit: int, *, include_drafts: bool) -> list[Provider]:
+    """Two queries: the candidates' names to rank, then the `limit` best themselves."""
     visible = Provider.objects.all() if include_drafts else Provider.objects.published()
     candidates = visible.order_by()
     if connection.vendor == "postgresql":
@@ -301,11 +323,7 @@ def search_providers(
     ids = [pk for *_, pk in ranked[:limit]]
     if not ids:
         return []
-    found = (
-        visible.select_related("category")
-        .only("name", "slug", "summary", "popular", "status", "category__name", "category__slug")
-        .in_bulk(ids)
-    )
+    found = visible.select_related("category").only(*RESULT_FIELDS).in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
 
 
