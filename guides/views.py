@@ -84,8 +84,13 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
         "form": form,
         "query": query,
         "results": results,
-        # Nothing found: offer the categories instead (the one more query of a search).
-        "suggestions": suggested_categories() if query and not results else [],
+        # Nothing found: offer the categories instead (the one more query of a search, none
+        # once kept in memory).
+        "suggestions": (
+            store.published_listing("categories", suggested_categories)
+            if query and not results
+            else []
+        ),
         "meta": seo.search(request, query),
     }
     template = "guides/search.html#results" if wants_partial(request) else "guides/search.html"
