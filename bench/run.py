@@ -17,7 +17,8 @@ changes the guides while the benchmark runs.
 Figures are written to bench/results/<time>.json. Only ratios measured in one run mean
 anything: the machine is shared and noisy.
 
-Environment: BENCH_SECONDS (per measurement, default 8), BENCH_CONNECTIONS (16),
+Environment: BENCH_SECONDS (per measurement, default 8), BENCH_WARMUP_SECONDS (before
+each measurement, at the same concurrency, default 2), BENCH_CONNECTIONS (16),
 BENCH_THREADS (2), BENCH_WORKERS (gunicorn workers, 3), BENCH_PROVIDERS (10000),
 DATABASE_URL (default: a scratch SQLite file under bench/; when set, it is loaded with the
 benchmark data, so point it at a scratch database), REDIS_URL (optional shared cache).
@@ -43,6 +44,7 @@ BENCH = ROOT / "bench"
 PYTHON = sys.executable
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
+WARMUP_SECONDS = int(os.environ.get("BENCH_WARMUP_SECONDS", "2"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
@@ -143,7 +145,7 @@ class Server:
         return f"http://127.0.0.1:{self.port}{path}"
 
 
-def wrk(url: str, headers: dict[str, str]) -> dict:
+def wrk(url: str, headers: dict[str, str], seconds: int = SECONDS) -> dict:
     command = [
         "wrk",
         "-t",
@@ -151,7 +153,7 @@ def wrk(url: str, headers: dict[str, str]) -> dict:
         "-c",
         str(CONNECTIONS),
         "-d",
-        f"{SECONDS}s",
+        f"{seconds}s",
         "--timeout",
         "5s",
         "-s",
@@ -175,11 +177,12 @@ def wrk(url: str, headers: dict[str, str]) -> dict:
 def measure(server: Server, pages: list[tuple[str, str, dict]]) -> dict[str, dict]:
     results = {}
     for name, path, headers in pages:
-        # Warm up: the first request fills the page cache and each worker's lazy state.
-        for _ in range(WORKERS * 2):
-            request = urllib.request.Request(server.url(path), headers=headers)
-            with urllib.request.urlopen(request, timeout=10) as response:
-                response.read()
+        request = urllib.request.Request(server.url(path), headers=headers)
+        with urllib.request.urlopen(request, timeout=30) as response:
+            response.read()  # it answers (urlopen raises on an error status)
+        # Warm up at full concurrency, so that every worker has filled what it keeps (its
+        # page cache, guides and search index): the figures are for a server in use.
+        wrk(server.url(path), headers, seconds=WARMUP_SECONDS)
         results[name] = wrk(server.url(path), headers)
         print(f"  {name:<11} {results[name]['rps']:>9.1f} req/s", flush=True)
     baseline = results["baseline"]["rps"] or 1
@@ -263,6 +266,7 @@ def main() -> None:
         "cache": "redis" if env.get("REDIS_URL") else "locmem",
         "settings": {
             "seconds": SECONDS,
+            "warmup_seconds": WARMUP_SECONDS,
             "connections": CONNECTIONS,
             "threads": THREADS,
             "workers": WORKERS,
