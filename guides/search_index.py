@@ -33,14 +33,13 @@ tests/test_search_index.py checks the index against `score()` on every provider.
 from __future__ import annotations
 
 import sys
-import threading
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import combinations, islice
 
-from . import content_version
+from . import store
 from .models import Category, Provider
 from .search import (
     MAX_EDITS,
@@ -242,8 +241,7 @@ class SearchIndex:
     on their own (`alias_rank` gives an alias's provider): a match of several words must be
     within one alias."""
 
-    def __init__(self, providers: list[Provider], version: str = "") -> None:
-        self.version = version
+    def __init__(self, providers: list[Provider]) -> None:
         providers = sorted(providers, key=lambda p: (not p.popular, p.name.casefold(), p.pk))
         self.providers = providers
         self.size = len(providers)
@@ -304,10 +302,10 @@ class SearchIndex:
             self.heads[limit] = {key: tuple(heads) for key, heads in by_subsequence.items()}
 
     @classmethod
-    def build(cls, version: str = "") -> SearchIndex:
+    def build(cls) -> SearchIndex:
         """The index of the published providers: one query."""
         providers = Provider.objects.published().select_related("category")
-        return cls(list(providers.only(*RESULT_FIELDS, "aliases").order_by()), version)
+        return cls(list(providers.only(*RESULT_FIELDS, "aliases").order_by()))
 
     # -- searching ------------------------------------------------------------------------------
 
@@ -514,23 +512,8 @@ def _every_word_near(per_word: list[dict[int, set[int]]]) -> dict[int, set[int]]
     return by_total
 
 
-_index: SearchIndex | None = None
-_index_lock = threading.Lock()
-
-
 def current_index() -> SearchIndex | None:
-    """This process's index of the published providers, built anew when the content
-    version has moved. The version is read before the providers: a change that commits in
-    between moves it again, so nothing older than the version is ever kept under it.
-    None when the cache keeps no version (nothing would tell this process of a change)."""
-    global _index
-    version = content_version.current()
-    if not version:
-        return None
-    index = _index
-    if index is None or index.version != version:
-        with _index_lock:  # one build at a time: a thread that waited finds it done
-            index = _index
-            if index is None or index.version != version:
-                index = _index = SearchIndex.build(version)
-    return index
+    """This process's index of the published providers, kept with its guides
+    (guides/store.py) and built anew when the content version has moved. None when nothing
+    may be kept (no content version: nothing would tell this process of a change)."""
+    return store.guides.listing("search", SearchIndex.build)

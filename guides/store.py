@@ -1,6 +1,6 @@
 """Guides kept in memory: each process keeps the guides visitors read (services.Guide, with
 everything loaded that their pages have needed so far) and answers later pages from memory;
-likewise the lists of guides on the home page.
+likewise the lists of guides on the home page and the search index (guides/search_index.py).
 
 What is kept belongs to one content version (guides/content_version.py): when a guide
 changes, the version moves and every process drops what it kept on its next request. A page
@@ -35,18 +35,23 @@ class GuideStore:
         self.size = size
         self.version = ""
         self.guides: OrderedDict[str, Guide] = OrderedDict()
-        self.lists: dict[str, object] = {}  # what the other pages list: the home page's
+        self.lists: dict[str, object] = {}  # what other pages use: home lists, search index
 
-    def _check_version(self) -> None:
+    def _keeping(self) -> bool:
+        """Whether anything may be kept: what is kept belongs to the current content version
+        and is dropped when it moves. Without a version (a cache that stores nothing),
+        nothing would tell this process of a change, so nothing is kept."""
         version = content_version.current()
         if version != self.version:
             self.clear()
             self.version = version
+        return bool(version)
 
     def get(self, slug: str, load: Callable[[str], Guide]) -> Guide:
         """The kept guide of `slug`, or the one `load(slug)` gives, kept from now on. When
         `load` raises (no such published guide: Http404), nothing is kept."""
-        self._check_version()
+        if not self._keeping():
+            return load(slug)
         guide = self.guides.get(slug)
         if guide is not None:
             self.guides.move_to_end(slug)
@@ -56,9 +61,11 @@ class GuideStore:
             self.guides.popitem(last=False)
         return guide
 
-    def listing[T](self, name: str, load: Callable[[], T]) -> T:
-        """What `load()` gives, kept under `name` until the content changes."""
-        self._check_version()
+    def listing[T](self, name: str, load: Callable[[], T]) -> T | None:
+        """What `load()` gives, kept under `name` until the content changes; None, without
+        calling `load`, when nothing may be kept."""
+        if not self._keeping():
+            return None
         if name not in self.lists:
             self.lists[name] = load()
         return self.lists[name]
@@ -79,6 +86,5 @@ def published_guide(slug: str, load: Callable[[str], Guide]) -> Guide:
 
 
 def published_listing[T](name: str, load: Callable[[], T]) -> T:
-    if not settings.KEEP_GUIDES_IN_MEMORY:
-        return load()
-    return guides.listing(name, load)
+    kept = guides.listing(name, load) if settings.KEEP_GUIDES_IN_MEMORY else None
+    return load() if kept is None else kept

@@ -1,8 +1,6 @@
 """Guides kept in memory (guides/store.py): with the page cache off, a page of a guide that
 was read before costs no query, and any change to a guide is seen on the next request."""
 
-from pathlib import Path
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -10,6 +8,7 @@ from django.http import Http404
 
 from guides import content_version, store
 from guides.models import Provider, ProviderNote, PurchaseChannel, Route, Status, Step
+from tests import factories
 
 STEPS = "/cancel/acme/amazon/"
 
@@ -95,14 +94,8 @@ def test_unpublishing_is_seen_at_once(client, sample):
 
 
 def test_an_import_is_seen_at_once(client, sample, tmp_path):
-    import yaml
-
     client.get("/cancel/acme/")
-    data = yaml.safe_load(Path("tests/data/sample.yaml").read_text())
-    data["providers"][0]["summary"] = "A freshly imported summary."
-    path = tmp_path / "new.yaml"
-    path.write_text(yaml.safe_dump(data))
-    call_command("import_guides", str(path), verbosity=0)
+    factories.reimport_sample(tmp_path, "A freshly imported summary.")
     assert b"A freshly imported summary." in client.get("/cancel/acme/").content
 
 
@@ -159,3 +152,11 @@ def test_the_store_keeps_the_most_recently_read_guides():
     with pytest.raises(Http404):
         kept.get("missing", load)
     assert loads == ["a", "b", "c", "missing"] and "missing" not in kept.guides
+
+
+def test_without_a_content_version_nothing_is_kept(client, sample, monkeypatch):
+    """A cache that keeps nothing would never tell this process of a change."""
+    monkeypatch.setattr(content_version, "current", lambda: "")
+    client.get(STEPS)
+    client.get("/")
+    assert store.guides.guides == {} and store.guides.lists == {}
