@@ -577,7 +577,7 @@ def remove_synthetic() -> int:
         ):
             # A bulk delete without the collector's per-row signals.
             queryset._raw_delete(queryset.db)
-    _pages_changed()
+    content_version.bump()  # bulk writes send no signals
     return count
 
 
@@ -604,7 +604,7 @@ def generate(providers: int, seed: int, *, replace: bool = False) -> Stats:
             plans = [plan_provider(rng, number, width) for number in numbers]
             _write(plans, categories, channels, stats)
     _refresh_statistics()
-    _pages_changed()
+    content_version.bump()
     stats.seconds = time.perf_counter() - started
     return stats
 
@@ -612,12 +612,5 @@ def generate(providers: int, seed: int, *, replace: bool = False) -> Stats:
 def _refresh_statistics() -> None:
     """A bulk load leaves the query planner's row counts stale: on PostgreSQL a search then
     picks a plan meant for a dozen providers and runs a hundred times slower. Count again."""
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-
-
-def _pages_changed() -> None:
-    """bulk_create sends no signals: bump the content version ourselves."""
-    content_version.bump()

@@ -50,8 +50,7 @@ class Answer:
 
 @dataclass
 class Flow:
-    provider: Provider
-    guide: Guide | None = None
+    guide: Guide
     answers: list[Answer] = field(default_factory=list)
     question: str = ""
     choices: list[Choice] = field(default_factory=list)
@@ -59,8 +58,15 @@ class Flow:
     route: Route | None = None
     channel: PurchaseChannel | None = None
     variant: PurchaseChannel | None = None
-    tree: RouteTree | None = None
     route_path: str = ""  # the answers' slugs, "a/b/c": where visitors' feedback points
+
+    @property
+    def provider(self) -> Provider:
+        return self.guide.provider
+
+    @property
+    def tree(self) -> RouteTree:
+        return self.guide.tree
 
     @property
     def is_leaf(self) -> bool:
@@ -240,7 +246,7 @@ def resolve_flow(guide: Guide, route_path: str = "") -> Flow:
     """
     slugs = parse_route_path(route_path)
     provider, tree = guide.provider, guide.tree
-    flow = Flow(provider=provider, guide=guide, tree=tree, route_path="/".join(slugs))
+    flow = Flow(guide=guide, route_path="/".join(slugs))
     path: list[Route] = []
     question = provider.first_question
 
@@ -409,9 +415,13 @@ def published_provider_or_404(request, slug: str) -> Provider:
 def guide_or_404(request, slug: str) -> Guide:
     """The guide a visitor asked for: kept in memory for visitors (guides/store.py), read
     afresh for an editor, who may preview drafts."""
-    if previews_drafts(viewer(request)):
+
+    def load(slug: str) -> Guide:
         return Guide(published_provider_or_404(request, slug))
-    return store.published_guide(slug, lambda s: Guide(published_provider_or_404(request, s)))
+
+    if previews_drafts(viewer(request)):
+        return load(slug)
+    return store.published_guide(slug, load)
 
 
 def viewer(request):
