@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 from guides.models import (
     Category,
@@ -113,3 +114,16 @@ def make_staff(username: str, group: str | None = None, **kwargs):
     if group:
         user.groups.add(Group.objects.get(name=group))
     return user
+
+
+def reimport_sample(tmp_path, summary: str) -> None:
+    """Import tests/data/sample.yaml again, with its provider's summary changed: an edit made
+    by import_guides rather than in the admin."""
+    import yaml
+    from django.core.management import call_command
+
+    data = yaml.safe_load(Path("tests/data/sample.yaml").read_text())
+    data["providers"][0]["summary"] = summary
+    path = tmp_path / "new.yaml"
+    path.write_text(yaml.safe_dump(data))
+    call_command("import_guides", str(path), verbosity=0)

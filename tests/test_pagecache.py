@@ -1,12 +1,11 @@
 """Anonymous guide pages are served from the cache, and dropped at once when a guide changes."""
 
-from pathlib import Path
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from guides.models import Step
+from tests import factories
 
 
 @pytest.fixture
@@ -73,14 +72,8 @@ def test_not_found_pages_are_not_cached(client, sample):
 
 
 def test_import_invalidates(client, sample, tmp_path):
-    import yaml
-
     client.get("/cancel/acme/")
-    data = yaml.safe_load(Path("tests/data/sample.yaml").read_text())
-    data["providers"][0]["summary"] = "A freshly imported summary."
-    path = tmp_path / "new.yaml"
-    path.write_text(yaml.safe_dump(data))
-    call_command("import_guides", str(path), verbosity=0)
+    factories.reimport_sample(tmp_path, "A freshly imported summary.")
     assert b"A freshly imported summary." in client.get("/cancel/acme/").content
 
 
