@@ -41,7 +41,7 @@ def test_every_steps_page_ends_with_did_this_work(client, sample):
     html = response.content.decode()
     assert "Did this work?" in html and "Report a problem with a step" in html
     # Links that htmx follows into the panel (not boosted: no history entry).
-    assert 'class="feedback-panel" hx-boost="false" hx-target="this" hx-swap="innerHTML"' in html
+    assert 'id="feedback-panel" hx-boost="false" hx-target="this" hx-swap="innerHTML"' in html
     for answer in ("yes", "no", "problem"):
         href = f"{FORM}?answer={answer}"
         assert f'href="{href}" hx-get="{href}"' in html
