@@ -179,11 +179,12 @@ def measure(server: Server, pages: list[tuple[str, str, dict]]) -> dict[str, dic
     for name, path, headers in pages:
         request = urllib.request.Request(server.url(path), headers=headers)
         with urllib.request.urlopen(request, timeout=30) as response:
-            response.read()  # it answers (urlopen raises on an error status)
+            body = response.read()  # it answers (urlopen raises on an error status)
         # Warm up at full concurrency, so that every worker has filled what it keeps (its
         # page cache, guides and search index): the figures are for a server in use.
         wrk(server.url(path), headers, seconds=WARMUP_SECONDS)
         results[name] = wrk(server.url(path), headers)
+        results[name]["body_bytes"] = len(body)
         print(f"  {name:<11} {results[name]['rps']:>9.1f} req/s", flush=True)
     baseline = results["baseline"]["rps"] or 1
     for figures in results.values():
@@ -200,13 +201,13 @@ def table(phase: str, results: dict[str, dict]) -> str:
     lines = [
         f"\n{phase}",
         f"{'page':<12}{'req/s':>10}{'x base':>8}{'p50 ms':>9}{'p99 ms':>9}"
-        f"{'errors':>8}{'bytes':>9}",
+        f"{'errors':>8}{'bytes':>9}{'body':>8}",
     ]
     for name, f in results.items():
         lines.append(
             f"{name:<12}{f['rps']:>10.1f}{f['ratio_to_baseline']:>8.2f}"
             f"{f['p50_ms']:>9.2f}{f['p99_ms']:>9.2f}{f['errors']:>8}"
-            f"{f['bytes_per_response']:>9}"
+            f"{f['bytes_per_response']:>9}{f['body_bytes']:>8}"
         )
     return "\n".join(lines)
 
@@ -239,11 +240,14 @@ def targets(run: dict) -> list[str]:
                 f"{mode} {name} with {PROVIDERS} providers: {slowdown:.2f}x slower "
                 f"than shipped alone (target ≤ 1.2) {'ok' if slowdown <= 1.2 else 'MISSED'}"
             )
-    shipped = phases["shipped"]
-    share = shipped["steps-htmx"]["bytes_per_response"] / shipped["steps"]["bytes_per_response"]
+    # The page's bytes are its body: the headers (about 800 bytes, most of them the security
+    # headers) are the same on every response, so they are reported beside it, not judged.
+    partial, full = phases["shipped"]["steps-htmx"], phases["shipped"]["steps"]
+    share = partial["body_bytes"] / full["body_bytes"]
+    on_the_wire = partial["bytes_per_response"] / full["bytes_per_response"]
     out.append(
         f"htmx partial: {share:.2f} of the full steps page's bytes (target ≤ 0.25) "
-        f"{'ok' if share <= 0.25 else 'MISSED'}"
+        f"{'ok' if share <= 0.25 else 'MISSED'}; {on_the_wire:.2f} counting headers"
     )
     return out
 
