@@ -1,5 +1,6 @@
 """Project-wide middleware: request ids and one log line per request, security headers the
-framework does not set itself, and a friendly 503 when the database is unreachable."""
+framework does not set itself, and a friendly 503 when the database or the cache is
+unreachable."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import uuid
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from redis.exceptions import RedisError
 
 request_log = logging.getLogger("cancelflow.request")
 REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -73,8 +75,11 @@ class SecurityHeadersMiddleware:
         return response
 
 
-class DatabaseUnavailableMiddleware:
-    """When the database is down, visitors get a calm 503 page, never a stack trace."""
+class ServiceUnavailableMiddleware:
+    """When the database or the shared cache is down, visitors get a calm 503 page, never a
+    stack trace. (Pages that only read guides do without the cache: see
+    guides/content_version.py. What needs it, a change announced to every instance or a
+    rate limit, is refused until it is back.)"""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -83,10 +88,15 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception):
-        if not isinstance(exception, (OperationalError, InterfaceError)):
+        if isinstance(exception, (OperationalError, InterfaceError)):
+            what = "database"
+        elif isinstance(exception, RedisError):
+            what = "cache"
+        else:
             return None
         logging.getLogger("cancelflow").error(
-            "database unavailable",
+            "%s unavailable",
+            what,
             exc_info=exception,
             extra={"request_id": getattr(request, "id", "")},
         )

@@ -69,7 +69,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "guides.pagecache.PageCacheMiddleware",
-    "cancelflow.middleware.DatabaseUnavailableMiddleware",
+    "cancelflow.middleware.ServiceUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "cancelflow.urls"
@@ -108,6 +108,8 @@ if os.environ.get("REDIS_URL"):
             "LOCATION": os.environ["REDIS_URL"],
             # Several sites (or test runs) can share one Redis database under their own prefix.
             "KEY_PREFIX": os.environ.get("CANCELFLOW_CACHE_PREFIX", "cancelflow"),
+            # An unreachable Redis fails fast: pages then come from the database.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:

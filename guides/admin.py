@@ -27,7 +27,7 @@ from functools import partial
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, F, Q
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -547,7 +547,10 @@ class ProviderAdmin(GuideTransferMixin, EditorAdmin):
 
     # Actions ------------------------------------------------------------------------------
 
+    # The actions save guide by guide, each save announced through the cache: all or nothing,
+    # should the cache fail part way (cancelflow/middleware.py then answers 503).
     @admin.action(permissions=["verify"], description="Mark verified today")
+    @transaction.atomic
     def mark_verified_today(self, request, queryset):
         today = timezone.localdate()
         providers = list(queryset)
@@ -570,6 +573,7 @@ class ProviderAdmin(GuideTransferMixin, EditorAdmin):
     def unpublish(self, request, queryset):
         self._set_status(request, queryset, Status.DRAFT, "back to draft")
 
+    @transaction.atomic
     def _set_status(self, request, queryset, status: str, done: str) -> None:
         changed = [provider for provider in queryset if provider.status != status]
         for provider in changed:

@@ -7,23 +7,63 @@ in the cache, so with REDIS_URL every instance sees the same one.
 
 The token is random rather than a counter: if the cache loses it (a restart, an eviction),
 the new one cannot match anything kept under an old one.
+
+When the cache cannot be reached, there is no version: nothing is kept and every page is
+read from the database, so visitors still get their guides. A change cannot be announced
+then either, so `bump()` raises and the change is refused (cancelflow/middleware.py answers
+503) rather than left unannounced to the other processes.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
+import time
 
 from django.core.cache import cache
 from django.db import transaction
+from redis.exceptions import RedisError
 
 KEY = "content:version"
+log = logging.getLogger(__name__)
+
+
+# After a failure the cache is left alone this long: an unreachable host costs a connect
+# timeout (a second), which must not be paid by every request of an outage.
+RETRY_SECONDS = 5
+
+
+class _Outage:
+    """When this process last found the cache unreachable, and last said so in the log."""
+
+    failed_at: float | None = None
+    logged_at: float | None = None
+
+    def recent(self) -> bool:
+        return self.failed_at is not None and time.monotonic() - self.failed_at < RETRY_SECONDS
+
+    def record(self, error: RedisError) -> None:
+        self.failed_at = now = time.monotonic()
+        if self.logged_at is None or now - self.logged_at >= 60:  # once a minute, at most
+            self.logged_at = now
+            log.warning("cache unavailable, pages are read from the database: %s", error)
+
+
+outage = _Outage()
 
 
 def current() -> str:
-    token = cache.get(KEY)
-    if token is None:
-        cache.add(KEY, secrets.token_hex(8), timeout=None)
-        token = cache.get(KEY) or ""
+    """The current token, or "" when the cache stores nothing or cannot be reached."""
+    if outage.recent():
+        return ""
+    try:
+        token = cache.get(KEY)
+        if token is None:
+            cache.add(KEY, secrets.token_hex(8), timeout=None)
+            token = cache.get(KEY) or ""
+    except RedisError as error:
+        outage.record(error)
+        return ""
     return token
 
 

@@ -4,17 +4,20 @@ they show changes.
 
 Invalidation is by version: every key carries the current content version
 (guides/content_version.py), which a change to any guide bumps, so every instance stops
-serving the old pages on its next request.
+serving the old pages on its next request. Without a version (the cache cannot be reached)
+pages are neither looked up nor kept.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, set_response_etag
+from redis.exceptions import RedisError
 
 from . import content_version
 
@@ -36,12 +39,28 @@ def _cacheable(request: HttpRequest) -> bool:
     return _guide_page(request)
 
 
-def _key(request: HttpRequest) -> str:
+def _key(request: HttpRequest) -> str | None:
+    version = content_version.current()
+    if not version:
+        return None
     htmx = request.headers.get("HX-Request") == "true"
     restore = request.headers.get("HX-History-Restore-Request") == "true"
     variant = "partial" if htmx and not restore else "full"
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"page:{content_version.current()}:{variant}:{digest}"
+    return f"page:{version}:{variant}:{digest}"
+
+
+def _cached(key: str) -> tuple[bytes, dict] | None:
+    try:
+        return cache.get(key)
+    except RedisError:
+        return None  # the cache went away since the version was read: build the page
+
+
+def _keep(key: str, stored: tuple[bytes, dict]) -> None:
+    # Should the cache fail, the page is served all the same; the next visitor builds it again.
+    with contextlib.suppress(RedisError):
+        cache.set(key, stored, settings.PAGE_CACHE_SECONDS)
 
 
 def _personal(request: HttpRequest) -> bool:
@@ -68,7 +87,7 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
         key = _key(request) if self.enabled else None
-        stored = cache.get(key) if key else None
+        stored = _cached(key) if key else None
         if stored is not None:
             # Kept as plain bytes and headers: far cheaper to load than a pickled response.
             content, headers = stored
@@ -86,7 +105,6 @@ class PageCacheMiddleware:
             patch_cache_control(response, public=True, max_age=SHARED_MAX_AGE)
             set_response_etag(response)
             if key:
-                stored = (response.content, dict(response.headers))
-                cache.set(key, stored, settings.PAGE_CACHE_SECONDS)
+                _keep(key, (response.content, dict(response.headers)))
                 response["X-Cache"] = "miss"
         return response

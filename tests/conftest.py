@@ -1,19 +1,21 @@
 import pytest
 from django.core.cache import cache
 
-from guides import store
+from guides import content_version, store
 from tests import factories
 
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: no rate-limit counts, pages or guides kept in
-    memory from another."""
+    memory from another, and no cache outage remembered from one."""
     cache.clear()
     store.guides.clear()
+    content_version.outage = content_version._Outage()
     yield
     cache.clear()
     store.guides.clear()
+    content_version.outage = content_version._Outage()
 
 
 @pytest.fixture

@@ -5,7 +5,9 @@
 - two instances on one PostgreSQL and one Redis: an editor's change made through one is
   served by the other on its next request;
 - /healthz answers 503 when the database is down, visitors get the friendly 503 page, and the
-  logs are JSON lines with request ids.
+  logs are JSON lines with request ids;
+- with Redis down every guide page is still served, from the database, and /healthz says
+  "degraded".
 
 Each test starts its own gunicorn(s) on free ports of 127.0.0.1 with a copy of a database
 holding the shipped guides (PostgreSQL when DATABASE_URL points at it, else SQLite), and
@@ -438,3 +440,50 @@ def test_database_down_healthz_503_friendly_page_and_json_logs(static_root, shar
     errors = [e for e in entries if e.get("message") == "database unavailable"]
     assert errors and all(e["request_id"] in sent for e in errors)
     print(f"\ndatabase down: {len(sent)} requests answered 503, {len(entries)} JSON log lines")
+
+
+# 5. Redis down: every guide still served, from the database; /healthz "degraded" -----------
+
+
+def test_redis_down_guides_are_still_served(site_url, static_root, tmp_path):
+    dead = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    env = production_env(site_url, static_root, DJANGO_LOG_LEVEL="INFO", REDIS_URL=dead)
+    with Gunicorn(env, tmp_path / "gunicorn.log", workers=2).start() as server:
+        health = request("GET", server.url("/healthz"))
+        assert health.status == 200
+        assert json.loads(health.body) == {
+            "status": "degraded",
+            "database": "ok",
+            "cache": "unavailable",
+        }
+        pages = {
+            "/": "Kaspersky",
+            "/search/?q=kaspersy": "Kaspersky",
+            "/cancel/kaspersky/": "Where did you buy it?",
+            STEPS: "Memberships",
+        }
+        started = time.monotonic()
+        for path, expected in pages.items():
+            for headers in ({}, {"HX-Request": "true"}):
+                response = request("GET", server.url(path), headers=headers)
+                assert response.status == 200, (path, response.status)
+                assert expected in response.text, path
+        elapsed = time.monotonic() - started
+        # Feedback needs its rate limit, kept in Redis: refused, calmly, and not saved.
+        visitor = Browser(server.url(""))
+        form = visitor.get(f"{FORM}?answer=yes")
+        assert form.status == 200
+        fields = {"csrfmiddlewaretoken": csrf_token(form.text), "form": "answer", "answer": "yes"}
+        feedback = visitor.post(FORM, fields)
+        assert feedback.status == 503 and "back in a moment" in feedback.text
+        log = server.log_text()
+    assert elapsed < 5, f"{elapsed:.1f} s for {2 * len(pages)} pages without Redis"
+    assert query(site_url, "SELECT count(*) FROM guides_feedback") == [(0,)]
+    entries = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+    statuses = Counter(e["status"] for e in entries if e.get("logger") == "cancelflow.request")
+    assert statuses[503] == 1 and not any(s >= 500 and s != 503 for s in statuses), statuses
+    messages = [e["message"] for e in entries]
+    assert "cache unavailable" in messages  # the refused feedback, with its traceback
+    assert any(m.startswith("cache unavailable, pages are read from") for m in messages)
+    assert "[CRITICAL]" not in log, log[-3000:]
+    print(f"\nredis down: {2 * len(pages)} pages served from the database in {elapsed:.2f} s")
