@@ -67,6 +67,21 @@ def current() -> str:
     return token
 
 
+def current_with(key: str) -> tuple[str, object]:
+    """The current token and what the cache holds under `key` (None: nothing), read in one
+    round trip: the page cache's lookup on every request."""
+    if outage.recent():
+        return "", None
+    try:
+        found = cache.get_many([KEY, key])
+    except RedisError as error:
+        outage.record(error)
+        return "", None
+    if KEY not in found:
+        return current(), None  # the first request since the cache was emptied
+    return found[KEY], found.get(key)
+
+
 def _new_token() -> None:
     cache.set(KEY, secrets.token_hex(8), timeout=None)
 

@@ -2,10 +2,11 @@
 cache (shared by every instance when REDIS_URL is set) and dropped at once when anything
 they show changes.
 
-Invalidation is by version: every key carries the current content version
+Invalidation is by version: every page is kept with the content version it was built under
 (guides/content_version.py), which a change to any guide bumps, so every instance stops
-serving the old pages on its next request. Without a version (the cache cannot be reached)
-pages are neither looked up nor kept.
+serving the old pages on its next request; a page of another version is a miss, and is
+replaced. The version and the page are read in one round trip to the cache. Without a
+version (the cache cannot be reached) pages are neither looked up nor kept.
 """
 
 from __future__ import annotations
@@ -39,25 +40,15 @@ def _cacheable(request: HttpRequest) -> bool:
     return _guide_page(request)
 
 
-def _key(request: HttpRequest) -> str | None:
-    version = content_version.current()
-    if not version:
-        return None
+def _key(request: HttpRequest) -> str:
     htmx = request.headers.get("HX-Request") == "true"
     restore = request.headers.get("HX-History-Restore-Request") == "true"
     variant = "partial" if htmx and not restore else "full"
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"page:{version}:{variant}:{digest}"
+    return f"page:{variant}:{digest}"
 
 
-def _cached(key: str) -> tuple[bytes, dict] | None:
-    try:
-        return cache.get(key)
-    except RedisError:
-        return None  # the cache went away since the version was read: build the page
-
-
-def _keep(key: str, stored: tuple[bytes, dict]) -> None:
+def _keep(key: str, stored: tuple[str, bytes, dict]) -> None:
     # Should the cache fail, the page is served all the same; the next visitor builds it again.
     with contextlib.suppress(RedisError):
         cache.set(key, stored, settings.PAGE_CACHE_SECONDS)
@@ -87,10 +78,10 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
         key = _key(request) if self.enabled else None
-        stored = _cached(key) if key else None
-        if stored is not None:
+        version, stored = content_version.current_with(key) if key else ("", None)
+        if version and stored is not None and stored[0] == version:
             # Kept as plain bytes and headers: far cheaper to load than a pickled response.
-            content, headers = stored
+            _, content, headers = stored
             response = HttpResponse(content, headers=headers)
             response["X-Cache"] = "hit"
             return response
@@ -104,7 +95,7 @@ class PageCacheMiddleware:
         ):
             patch_cache_control(response, public=True, max_age=SHARED_MAX_AGE)
             set_response_etag(response)
-            if key:
-                _keep(key, (response.content, dict(response.headers)))
+            if key and version:
+                _keep(key, (version, response.content, dict(response.headers)))
                 response["X-Cache"] = "miss"
         return response

@@ -2,8 +2,10 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.management import call_command
 
+from guides import content_version, pagecache
 from guides.models import Step
 from tests import factories
 
@@ -105,3 +107,27 @@ def test_without_a_shared_cache_pages_are_not_kept_but_a_cdn_may(sample, setting
     response = client.get(URL)
     assert "X-Cache" not in response
     assert "public" in response["Cache-Control"] and "max-age=60" in response["Cache-Control"]
+
+
+def test_a_hit_is_one_round_trip_to_the_cache(client, sample, monkeypatch):
+    """The content version and the page are read together: with Redis, each round trip
+    costs about what Django's own bare response does."""
+    client.get(URL)
+    calls = []
+
+    class Counting:
+        def __getattr__(self, name):
+            calls.append(name)
+            return getattr(cache, name)
+
+    monkeypatch.setattr(content_version, "cache", Counting())
+    monkeypatch.setattr(pagecache, "cache", Counting())
+    assert client.get(URL)["X-Cache"] == "hit"
+    assert calls == ["get_many"]
+
+
+def test_a_page_of_an_older_version_is_replaced(client, sample):
+    client.get(URL)
+    content_version.bump()
+    assert client.get(URL)["X-Cache"] == "miss"  # the old page was not served
+    assert client.get(URL)["X-Cache"] == "hit"  # and the new one took its place
