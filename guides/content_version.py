@@ -33,11 +33,12 @@ log = logging.getLogger(__name__)
 RETRY_SECONDS = 5
 
 
-class _Outage:
+class Outage:
     """When this process last found the cache unreachable, and last said so in the log."""
 
-    failed_at: float | None = None
-    logged_at: float | None = None
+    def __init__(self) -> None:
+        self.failed_at: float | None = None
+        self.logged_at: float | None = None
 
     def recent(self) -> bool:
         return self.failed_at is not None and time.monotonic() - self.failed_at < RETRY_SECONDS
@@ -49,36 +50,27 @@ class _Outage:
             log.warning("cache unavailable, pages are read from the database: %s", error)
 
 
-outage = _Outage()
+outage = Outage()
 
 
 def current() -> str:
     """The current token, or "" when the cache stores nothing or cannot be reached."""
-    if outage.recent():
-        return ""
-    try:
-        token = cache.get(KEY)
-        if token is None:
-            cache.add(KEY, secrets.token_hex(8), timeout=None)
-            token = cache.get(KEY) or ""
-    except RedisError as error:
-        outage.record(error)
-        return ""
-    return token
+    return current_with(None)[0]
 
 
-def current_with(key: str) -> tuple[str, object]:
+def current_with(key: str | None) -> tuple[str, object]:
     """The current token and what the cache holds under `key` (None: nothing), read in one
     round trip: the page cache's lookup on every request."""
     if outage.recent():
         return "", None
     try:
-        found = cache.get_many([KEY, key])
+        found = cache.get_many([KEY] if key is None else [KEY, key])
+        if KEY not in found:  # the first request since the cache was emptied
+            cache.add(KEY, secrets.token_hex(8), timeout=None)
+            return cache.get(KEY) or "", None
     except RedisError as error:
         outage.record(error)
         return "", None
-    if KEY not in found:
-        return current(), None  # the first request since the cache was emptied
     return found[KEY], found.get(key)
 
 

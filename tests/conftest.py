@@ -11,11 +11,11 @@ def _empty_cache():
     memory from another, and no cache outage remembered from one."""
     cache.clear()
     store.guides.clear()
-    content_version.outage = content_version._Outage()
+    content_version.outage = content_version.Outage()
     yield
     cache.clear()
     store.guides.clear()
-    content_version.outage = content_version._Outage()
+    content_version.outage = content_version.Outage()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ the calm 503 page and changes nothing; /healthz says "degraded" but stays in ser
 from __future__ import annotations
 
 import logging
-import socket
 
 import pytest
 from django.core.management import call_command
@@ -14,6 +13,7 @@ from redis.exceptions import RedisError
 from guides import content_version
 from guides.models import Category, Feedback, Provider
 from tests import factories
+from tests.production.servers import free_port
 from tests.test_admin import form_data
 
 SAMPLE = "tests/data/sample.yaml"
@@ -25,19 +25,13 @@ def sample(db):
     call_command("import_guides", SAMPLE, verbosity=0)
 
 
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]  # nothing listens on it once the socket is closed
-
-
 def break_the_cache(settings) -> None:
     """A Redis cache that cannot be reached, with the page cache and the guides kept in
     memory on, as in production."""
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
