@@ -116,6 +116,11 @@ def make_staff(username: str, group: str | None = None, **kwargs):
     return user
 
 
+def login(client, user) -> None:
+    """Sign a staff user in to the test client, as the admin's login would."""
+    client.force_login(user)
+
+
 def reimport_sample(tmp_path, summary: str) -> None:
     """Import tests/data/sample.yaml again, with its provider's summary changed: an edit made
     by import_guides rather than in the admin."""

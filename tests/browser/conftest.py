@@ -148,3 +148,12 @@ def shipped_guides(transactional_db) -> None:
     from django.core.management import call_command
 
     call_command("import_guides", verbosity=0)
+
+
+def sign_in(page, live_server_url: str, username: str, password: str = "pw") -> None:
+    """Sign a staff user in through the admin's own login page, as a person would."""
+    page.goto(f"{live_server_url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("input[type=submit]")
+    page.wait_for_url(lambda url: "/login/" not in url)
