@@ -47,7 +47,34 @@ DIFFICULTY_MEANINGS = {
 }
 
 
-class Category(models.Model):
+def visible_text_fields(model: type[models.Model]) -> list[str]:
+    """Every text of `model` that a visitor or an API client may read: each character and
+    text field (names, slugs, addresses, bodies), all but those with fixed choices. Derived
+    from the model, so a field added later is guarded without anyone listing it."""
+    return [
+        field.name
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.CharField | models.TextField) and not field.choices
+    ]
+
+
+class VisibleText(models.Model):
+    """A model whose texts reach visitors: its `clean()` refuses, in every one of its
+    `visible_text_fields`, each phone number that is not a verified number of its
+    `phone_owner()`."""
+
+    class Meta:
+        abstract = True
+
+    def phone_owner(self) -> phones.Owner | None:
+        raise NotImplementedError
+
+    def clean(self) -> None:
+        super().clean()
+        phones.guard(self, visible_text_fields(type(self)), self.phone_owner)
+
+
+class Category(VisibleText):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
@@ -61,6 +88,9 @@ class Category(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("guides:category", args=[self.slug])
+
+    def phone_owner(self) -> phones.Owner:
+        return phones.Owner(self.name or "a category", frozenset(), holds_contacts=False)
 
 
 class ProviderQuerySet(models.QuerySet):
@@ -79,7 +109,7 @@ def previews_drafts(user) -> bool:
     return user is not None and user.is_authenticated and user.is_staff
 
 
-class Provider(models.Model):
+class Provider(VisibleText):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="providers")
@@ -142,10 +172,9 @@ class Provider(models.Model):
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED
 
-    def clean(self) -> None:
-        super().clean()
+    def phone_owner(self) -> phones.Owner | None:
         # What visitors read may carry only this provider's verified phone numbers.
-        phones.guard(self, ["summary", "first_question"], lambda: phones.provider_owner(self))
+        return phones.provider_owner(self)
 
 
 class ChannelKind(models.TextChoices):
@@ -172,7 +201,7 @@ CHANNEL_METHODS = {
 }
 
 
-class PurchaseChannel(models.Model):
+class PurchaseChannel(VisibleText):
     """A place where things are bought, shared by every provider sold there.
 
     A channel may have variants (App Store → on an iPhone or iPad / on a Mac): a variant is
@@ -241,9 +270,11 @@ class PurchaseChannel(models.Model):
     def method(self) -> str:
         return CHANNEL_METHODS.get(self.kind, self.get_kind_display())
 
+    def phone_owner(self) -> phones.Owner | None:
+        return phones.channel_owner(self)
+
     def clean(self) -> None:
         super().clean()
-        phones.guard(self, ["hint", "variant_question"], lambda: phones.channel_owner(self))
         if self.parent_id:
             if self.parent_id == self.pk:
                 raise ValidationError({"parent": "A channel cannot be a variant of itself."})
@@ -257,7 +288,7 @@ class PurchaseChannel(models.Model):
                 )
 
 
-class Route(models.Model):
+class Route(VisibleText):
     """One answer in a provider's flow. Routes form a tree per provider."""
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="routes")
@@ -336,13 +367,11 @@ class Route(models.Model):
             node = node.parent
         return reverse("guides:route", args=[self.provider.slug, "/".join(reversed(slugs))])
 
+    def phone_owner(self) -> phones.Owner | None:
+        return phones.provider_owner(self.provider if self.provider_id else None)
+
     def clean(self) -> None:
         super().clean()
-        phones.guard(
-            self,
-            ["label", "question"],
-            lambda: phones.provider_owner(self.provider if self.provider_id else None),
-        )
         if self.parent_id is None:
             return
         parent = self.parent
@@ -377,7 +406,7 @@ class OfficialContactQuerySet(models.QuerySet):
         return self.filter(verified_on__isnull=False)
 
 
-class OfficialContact(models.Model):
+class OfficialContact(VisibleText):
     """A way to reach a provider (or a channel) that an editor found on an official page."""
 
     provider = models.ForeignKey(
@@ -437,18 +466,18 @@ class OfficialContact(models.Model):
                         "code (+44 20 …)."
                     }
                 )
-            own = {e164}
+
+    def phone_owner(self) -> phones.Owner | None:
+        """A contact's texts (its label, region, source) may carry its own number, and the
+        verified numbers of whom it belongs to; no other number may hide in them."""
+        if self.provider_id:
+            owner = phones.provider_owner(self.provider)
+        elif self.channel_id:
+            owner = phones.channel_owner(self.channel)
         else:
-            own = set()
-        # A label is shown beside the contact: no other number may hide in it.
-        for found in phones.find_numbers(self.label):
-            if found.e164 not in own:
-                raise ValidationError(
-                    {
-                        "label": f"“{found.raw}” is not this contact's number. A label names "
-                        "the contact (“Customer service”); a number goes in its own contact."
-                    }
-                )
+            return None
+        own = phones.to_e164(self.value) if self.kind == ContactKind.PHONE else None
+        return phones.Owner(owner.name, owner.numbers | {own}) if own else owner
 
     @property
     def href(self) -> str:
@@ -466,7 +495,7 @@ class StepKind(models.TextChoices):
     TIP = "tip", "Tip"
 
 
-class Step(models.Model):
+class Step(VisibleText):
     """One ordered instruction, belonging to exactly one route or one channel."""
 
     route = models.ForeignKey(
@@ -535,20 +564,15 @@ class Step(models.Model):
                 self.channel.parent_id,
             }:
                 raise ValidationError({"contact": "Choose a contact of this channel."})
+
+    def phone_owner(self) -> phones.Owner | None:
         # A route's steps may carry only its provider's verified phone numbers; a channel's
         # standard steps only the channel's own (a variant's, also its parent channel's).
-        phones.guard(self, STEP_TEXT_FIELDS, self._phone_owner)
-
-    def _phone_owner(self) -> phones.Owner | None:
         if self.route_id:
             return phones.provider_owner(self.route.provider)
         if self.channel_id:
             return phones.channel_owner(self.channel)
         return None
-
-
-# Everything of a step a visitor reads, or follows: checked by the phone-number guard.
-STEP_TEXT_FIELDS = ["title", "body", "link_url", "link_label", "email_subject", "email_body"]
 
 
 class NoteKind(models.TextChoices):
@@ -558,7 +582,7 @@ class NoteKind(models.TextChoices):
     ALTERNATIVE = "alternative", "Alternatives to cancelling"
 
 
-class ProviderNote(models.Model):
+class ProviderNote(VisibleText):
     """Things to know: before and after cancelling, refunds, alternatives."""
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="notes")
@@ -581,16 +605,11 @@ class ProviderNote(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def clean(self) -> None:
-        super().clean()
-        phones.guard(
-            self,
-            ["title", "body"],
-            lambda: phones.provider_owner(self.provider if self.provider_id else None),
-        )
+    def phone_owner(self) -> phones.Owner | None:
+        return phones.provider_owner(self.provider if self.provider_id else None)
 
 
-class Question(models.Model):
+class Question(VisibleText):
     """A frequently asked question about cancelling a provider."""
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="questions")
@@ -612,13 +631,8 @@ class Question(models.Model):
     def __str__(self) -> str:
         return self.question
 
-    def clean(self) -> None:
-        super().clean()
-        phones.guard(
-            self,
-            ["question", "answer"],
-            lambda: phones.provider_owner(self.provider if self.provider_id else None),
-        )
+    def phone_owner(self) -> phones.Owner | None:
+        return phones.provider_owner(self.provider if self.provider_id else None)
 
 
 class FeedbackKind(models.TextChoices):
