@@ -39,7 +39,7 @@ from django.utils.text import Truncator
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from . import feedback, history
+from . import feedback, history, page_audit
 from .admin_transfer import GuideTransferMixin
 from .models import (
     MAX_POSITION,
@@ -576,11 +576,38 @@ class ProviderAdmin(GuideTransferMixin, EditorAdmin):
     @transaction.atomic
     def _set_status(self, request, queryset, status: str, done: str) -> None:
         changed = [provider for provider in queryset if provider.status != status]
+        if status == Status.PUBLISHED:
+            changed = [p for p in changed if self._passes_page_audit(request, p)]
         for provider in changed:
             provider.status = status
             provider.save(update_fields=["status", "updated_at"])
         names = ", ".join(provider.name for provider in changed) or "nothing to change"
         self.message_user(request, f"{done.capitalize()}: {names}.", messages.SUCCESS)
+
+    def _passes_page_audit(self, request, provider: Provider) -> bool:
+        """The last gate of the phone guard: no page of the guide, as rendered, carries a
+        number that is not verified. A guide that fails it stays a draft."""
+        problems = page_audit.audit_provider(provider, request.user)
+        if problems:
+            listed = "; ".join(str(problem) for problem in problems[:5])
+            self.message_user(
+                request,
+                f"{provider.name} was not published: its pages carry phone numbers that no one "
+                f"has verified ({listed}). Verify the number as a contact, or remove it.",
+                messages.ERROR,
+            )
+        return not problems
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        provider = form.instance
+        if (
+            "status" in form.changed_data
+            and provider.status == Status.PUBLISHED
+            and not self._passes_page_audit(request, provider)
+        ):
+            provider.status = Status.DRAFT
+            provider.save(update_fields=["status", "updated_at"])
 
     # What the lists and the page show -----------------------------------------------------
 

@@ -1,0 +1,133 @@
+"""The last gate of the phone guard: a guide's pages, as rendered, carry no number that is
+not verified.
+
+The models refuse a number field by field (phones.guard); this reads what the visitor
+finally gets, after Markdown, templates, the channel's steps and the metadata are put
+together: every page of the guide's flow and the pages of the channels it uses, their
+visible text, titles, link previews, links and JSON-LD. Publishing runs it, and refuses a
+guide whose pages fail it.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+from django.conf import settings
+from django.test import RequestFactory
+from django.urls import Resolver404, resolve
+from django_htmx.middleware import HtmxDetails
+
+from . import phones
+from .models import Provider, PurchaseChannel
+
+MAX_PAGES = 500  # far more than any flow has; a guard against a loop, not a limit on guides
+# Attributes whose value a person reads, hears or follows.
+READ_ATTRIBUTES = {"content", "title", "alt", "aria-label", "placeholder", "href", "value"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    raw: str
+    e164: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: “{self.raw}” is not a verified number"
+
+
+class _VisibleText(HTMLParser):
+    """The text of a page as people and link previews take it in, and its links."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.links: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "style" or (tag == "script" and attrs.get("type") != "application/ld+json"):
+            self._skip += 1
+        for name, value in attrs.items():
+            if name in READ_ATTRIBUTES and value:
+                self.parts.append(value)
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+
+    def handle_endtag(self, tag):
+        if tag in {"style", "script"} and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> tuple[str, list[str]]:
+    parser = _VisibleText()
+    parser.feed(html)
+    parser.close()
+    return "\n".join(parser.parts), parser.links
+
+
+def allowed_numbers(provider: Provider) -> frozenset[str]:
+    channel_ids = set(
+        provider.routes.exclude(channel=None).values_list("channel_id", "channel__parent_id")
+    )
+    ids = {pk for pair in channel_ids for pk in pair if pk}
+    ids |= set(PurchaseChannel.objects.filter(parent_id__in=ids).values_list("pk", flat=True))
+    return frozenset(phones.provider_numbers(provider.pk) | phones.channel_numbers(ids))
+
+
+def audit_provider(provider: Provider, user) -> list[Problem]:
+    """Render every page of `provider`'s guide (as `user`, a member of staff, sees drafts)
+    and the pages of its channels, and return each unverified number on them."""
+    allowed = allowed_numbers(provider)
+    start = provider.get_absolute_url()
+    channels = {
+        (channel.parent if channel.parent_id else channel).get_absolute_url().split("#")[0]
+        for channel in PurchaseChannel.objects.filter(routes__provider=provider).select_related(
+            "parent"
+        )
+    }
+    factory = RequestFactory()
+    queue = deque([start, *sorted(channels)])
+    seen = set(queue)
+    problems: list[Problem] = []
+    while queue and len(seen) <= MAX_PAGES:
+        path = queue.popleft()
+        html = _render(factory, path, user)
+        if html is None:
+            continue
+        text, links = visible_text(html)
+        for number in phones.find_numbers(
+            text, sorted(filter(None, map(phones.region_of, allowed)))
+        ):
+            if number.e164 not in allowed:
+                problems.append(Problem(path, number.raw, number.e164))
+        for link in links:
+            link = link.split("#")[0].split("?")[0]
+            if link.startswith(start) and link not in seen:
+                seen.add(link)
+                queue.append(link)
+    return problems
+
+
+def _render(factory: RequestFactory, path: str, user) -> str | None:
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    request = factory.get(path)
+    request.user = user
+    # As an editor's preview, which shows a draft: the viewer is known by a session.
+    request.COOKIES = {settings.SESSION_COOKIE_NAME: "page-audit"}
+    request.htmx = HtmxDetails(request)  # a whole page, as a first visit gets it
+    response = match.func(request, *match.args, **match.kwargs)
+    if response.status_code != 200:
+        return None
+    if hasattr(response, "render"):
+        response.render()
+    return response.content.decode()
