@@ -51,7 +51,7 @@ node: $(NODE_STAMP) ## install the test tools from npm: axe-core and the Nu HTML
 migrate: venv ## apply database migrations
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py migrate --no-input
 
-content: migrate ## load the shipped guides (safe to run again: updates, never duplicates)
+content: migrate ## load the shipped guides that are not in the database yet; editors' work is never overwritten
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py import_guides
 
 run: content ## serve the site with the shipped guides on http://127.0.0.1:$(PORT)

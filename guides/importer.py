@@ -160,6 +160,10 @@ class Report:
     deleted: Counter = field(default_factory=Counter)
     changes: list[Change] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Entries already in the database, left as they are (import with keep_existing), and
+    # for each that differs from the files, what the files would have changed.
+    kept: list[str] = field(default_factory=list)
+    not_overwritten: dict[str, list[str]] = field(default_factory=dict)
     dry_run: bool = False
 
     @property
@@ -817,13 +821,32 @@ def check_documents(documents: list[Document]) -> list[str]:
     return warnings
 
 
+def _exists(key: str, entry: dict) -> bool:
+    if key == "categories":
+        return Category.objects.filter(slug=entry["slug"]).exists()
+    if key == "channels":
+        return PurchaseChannel.objects.filter(slug=entry["slug"], parent=None).exists()
+    return Provider.objects.filter(slug=entry["slug"]).exists()
+
+
+ENTRY_KIND = {"categories": "category", "channels": "channel", "providers": "provider"}
+
+
 def import_documents(
-    documents: list[Document], *, dry_run: bool = False, expected: str | None = None
+    documents: list[Document],
+    *,
+    dry_run: bool = False,
+    expected: str | None = None,
+    keep_existing: bool = False,
 ) -> Report:
     """Validate and apply `documents` in one transaction; raise GuideImportError on any
     fault, with the database unchanged. With `dry_run`, report and roll back. With
     `expected` (a Report.fingerprint() of a preview), apply only if the changes are
-    exactly those, and raise PreviewOutdated otherwise."""
+    exactly those, and raise PreviewOutdated otherwise. With `keep_existing`, an entry
+    (category, channel, provider) already in the database is left exactly as it is, and
+    listed in the report's `kept` (with what differs in `not_overwritten`): only what is
+    new is loaded. The files are checked whole all the same: a fault anywhere refuses all."""
+    whole = import_documents(documents, dry_run=True) if keep_existing and not dry_run else None
     warnings = check_documents(documents)
     importer = Importer()
     importer.report.dry_run = dry_run
@@ -837,6 +860,9 @@ def import_documents(
             ):
                 for document in documents:
                     for index, entry in enumerate(document.data.get(key, [])):
+                        if keep_existing and _exists(key, entry):
+                            importer.report.kept.append(f"{ENTRY_KIND[key]} {entry['slug']}")
+                            continue
                         apply(entry, Where(document, (key, index)))
             if importer.errors:
                 raise GuideImportError(importer.errors)
@@ -846,6 +872,13 @@ def import_documents(
                 raise _Rollback
     except _Rollback:
         pass
+    if keep_existing:
+        whole = whole or import_documents(documents, dry_run=True)
+        for change in whole.changes:
+            entry = " ".join(change.entry)
+            if entry in importer.report.kept:
+                what = ", ".join(change.fields) if change.is_entry else str(change)
+                importer.report.not_overwritten.setdefault(entry, []).append(what)
     if importer.report.changed and not dry_run:
         content_version.bump()  # reordering moves rows with update(), which sends no signal
     return importer.report
@@ -864,5 +897,8 @@ def _duplicate_slugs(documents: list[Document]) -> list[str]:
     return errors
 
 
-def import_paths(paths: Iterable[str | Path] = (), *, dry_run: bool = False) -> Report:
-    return import_documents(read_documents(content_files(paths)), dry_run=dry_run)
+def import_paths(
+    paths: Iterable[str | Path] = (), *, dry_run: bool = False, keep_existing: bool = False
+) -> Report:
+    documents = read_documents(content_files(paths))
+    return import_documents(documents, dry_run=dry_run, keep_existing=keep_existing)

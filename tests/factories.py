@@ -131,4 +131,4 @@ def reimport_sample(tmp_path, summary: str) -> None:
     data["providers"][0]["summary"] = summary
     path = tmp_path / "new.yaml"
     path.write_text(yaml.safe_dump(data))
-    call_command("import_guides", str(path), verbosity=0)
+    call_command("import_guides", str(path), "--replace", verbosity=0)

@@ -80,7 +80,7 @@ def test_reimport_updates_in_place_and_removes_what_is_gone(imported, tmp_path):
     del routes[0]  # drop amazon (now first)
     routes[0]["steps"].insert(0, {"title": "New first step"})
     path = write(tmp_path, data)
-    call_command("import_guides", str(path), verbosity=0)
+    call_command("import_guides", str(path), "--replace", verbosity=0)
     acme = Provider.objects.get(slug="acme")
     top = list(acme.routes.filter(parent=None).order_by("position").values_list("slug", flat=True))
     assert top == ["app-store", "website"]
@@ -96,7 +96,7 @@ def test_reimport_updates_in_place_and_removes_what_is_gone(imported, tmp_path):
 def test_dry_run_changes_nothing(imported, tmp_path, capsys):
     data = sample_data()
     data["providers"][0]["summary"] = "Changed"
-    call_command("import_guides", str(write(tmp_path, data)), "--dry-run")
+    call_command("import_guides", str(write(tmp_path, data)), "--dry-run", "--replace")
     out = capsys.readouterr().out
     assert "Would change" in out and "provider: 0 created, 1 updated" in out
     assert snapshot() == imported
@@ -326,7 +326,7 @@ def test_routes_cannot_loop_and_cannot_go_too_deep(imported, tmp_path):
 def test_an_answer_that_leads_nowhere_is_warned_about(imported, tmp_path, capsys):
     data = sample_data()
     data["providers"][0]["routes"].append({"slug": "shop", "label": "In a shop"})
-    call_command("import_guides", str(write(tmp_path, data)))
+    call_command("import_guides", str(write(tmp_path, data)), "--replace")
     err = capsys.readouterr().err
     assert "Warning: guide.yaml line" in err
     assert "routes[3] (shop): leads nowhere" in err
@@ -344,7 +344,9 @@ def test_an_unverified_phone_number_is_refused(imported, tmp_path):
         write(tmp_path, data, "phone.yaml"), "routes[1] (app-store) > steps[0]", "phone number"
     )
     acme["contacts"][-1]["verified_on"] = "2026-01-05"
-    call_command("import_guides", str(write(tmp_path, data, "phone.yaml")), verbosity=0)
+    call_command(
+        "import_guides", str(write(tmp_path, data, "phone.yaml")), "--replace", verbosity=0
+    )
     assert Step.objects.filter(body="Or call +1 800 555 0100.").exists()
 
 
@@ -387,7 +389,7 @@ def test_dry_run_says_what_would_change_entry_by_entry(imported, tmp_path, capsy
         }
     )
     before = everything()
-    call_command("import_guides", str(write(tmp_path, data)), "--dry-run")
+    call_command("import_guides", str(write(tmp_path, data)), "--dry-run", "--replace")
     out = capsys.readouterr().out
     for line in [
         "provider acme: updated (summary, difficulty)",
@@ -460,3 +462,37 @@ def _enums(node):
     elif isinstance(node, list):
         for value in node:
             yield from _enums(value)
+
+
+# Editors' work is never overwritten by a plain import ------------------------------------------
+
+
+def test_a_plain_import_keeps_an_editors_change_and_names_it(imported, tmp_path, capsys):
+    """As compose runs it on every start: an editor's change survives a restart."""
+    acme = Provider.objects.get(slug="acme")
+    acme.summary = "Written by an editor in the admin."
+    acme.save()
+    data = sample_data()
+    data["providers"].append({**data["providers"][0], "slug": "acme-two", "routes": []})
+    capsys.readouterr()
+    call_command("import_guides", str(write(tmp_path, data)))
+    out = capsys.readouterr().out
+    assert Provider.objects.get(slug="acme").summary == "Written by an editor in the admin."
+    assert "provider acme differs (summary): kept" in out
+    assert "import_guides --replace" in out
+    assert Provider.objects.filter(slug="acme-two").exists()  # what is new is loaded
+
+
+def test_replace_overwrites_on_purpose(imported, tmp_path):
+    Provider.objects.filter(slug="acme").update(summary="Editor text")
+    call_command("import_guides", str(SAMPLE), "--replace", verbosity=0)
+    assert Provider.objects.get(slug="acme").summary == sample_data()["providers"][0]["summary"]
+
+
+def test_compose_and_make_run_use_the_import_that_keeps_editors_work():
+    from pathlib import Path
+
+    for name in ["compose.yaml", "Makefile"]:
+        text = Path(name).read_text()
+        assert "manage.py import_guides" in text
+        assert "--replace" not in text, name
