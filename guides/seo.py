@@ -183,6 +183,9 @@ def flow(request: HttpRequest, provider, flow, summary=None, questions=None) -> 
     )
 
 
+HOWTO_STEP_LENGTH = 300  # characters of a step's body in its HowTo summary
+
+
 def how_to(request: HttpRequest, provider, flow, canonical: str) -> dict:
     data = {
         "@context": SCHEMA,
@@ -194,7 +197,8 @@ def how_to(request: HttpRequest, provider, flow, canonical: str) -> dict:
                 "@type": "HowToStep",
                 "position": n,
                 "name": step.title,
-                "text": plain_text(step.body) or step.title,
+                # A summary: the body itself is on the page, once.
+                "text": shorten(plain_text(step.body), HOWTO_STEP_LENGTH) or step.title,
                 "url": f"{canonical}#step-{step.pk}",
             }
             for n, step in enumerate(flow.steps, 1)

@@ -277,3 +277,17 @@ def test_an_editor_previewing_a_draft_sees_it_with_published_related_guides(clie
     assert '<meta name="robots" content="noindex">' in head(html)
     # A published guide seen by the editor does not list the draft either.
     assert "/cancel/other-draft/" not in client.get("/cancel/guard/").content.decode()
+
+
+def test_the_json_ld_summarises_a_long_body_instead_of_carrying_it_again(client, db):
+    from guides.seo import HOWTO_STEP_LENGTH
+
+    provider = factories.make_provider(name="Acme", slug="acme")
+    route = factories.make_route(provider, label="Website", slug="website")
+    body = "Open the billing page and look for the cancel button. " * 2000  # about 110 kB
+    factories.make_step(route=route, title="Open Billing", position=1, body=body)
+    html = client.get("/cancel/acme/website/").content.decode()
+    scripts = re.findall(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', html, re.S)
+    how_to = next(d for d in map(json.loads, scripts) if d["@type"] == "HowTo")
+    assert len(how_to["step"][0]["text"]) <= HOWTO_STEP_LENGTH
+    assert html.count("look for the cancel button") < 2100  # the body once, not twice
