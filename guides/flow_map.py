@@ -47,6 +47,10 @@ class Leaf:
     steps: list[MapStep]
     feedback: list[Feedback] = field(default_factory=list)  # open, about no one step
 
+    @property
+    def anchor(self) -> str:
+        return "page-" + self.path.replace("/", "--")
+
 
 @dataclass
 class Node:
