@@ -19,6 +19,7 @@ from guides import flow_map
 from guides.models import Feedback, FeedbackStatus, Provider
 from guides.sitemaps import flow_pages
 from tests import factories
+from tests.test_admin import collected_static, manifest_storages  # noqa: F401 (collected_static: a fixture)
 
 VISITOR_STEP = re.compile(r'<li class="step step-\w+" id="step-(\d+)"')
 LEAF = re.compile(r'<section class="cf-leaf" id="[^"]*" data-path="([^"]*)">(.*?)</section>', re.S)
@@ -147,6 +148,46 @@ def test_channel_and_variant_steps_are_marked_with_their_origin(admin_client, ap
     assert "comes from channel App Store" in html
     assert "variant App Store → On an iPhone" in html
     assert "No answers yet" not in html
+
+
+def test_a_route_that_names_a_variant_asks_nothing_and_marks_both_origins(provider, app_store):
+    iphone = app_store.variants.get(slug="iphone")
+    route = factories.make_route(provider, label="On my iPhone", slug="iphone", channel=iphone)
+    factories.make_step(route=route, title="Restart the phone", position=1)
+    route.channel_steps_first = False
+    route.save()
+    built = flow_map.build(provider)
+    (leaf,) = built.leaves
+    assert leaf.path == "iphone" and built.root.children[0].leaf is leaf
+    assert [(s.number, s.origin) for s in leaf.steps] == [
+        (1, "this answer"),
+        (2, "channel App Store"),
+        (3, "variant App Store → On an iPhone"),
+    ]
+    assert [s.step.pk for s in leaf.steps] == visitor_numbering(leaf.url)
+
+
+def test_a_draft_guide_is_mapped_too(admin_client, app_store_guide):
+    app_store_guide.status = "draft"
+    app_store_guide.save()
+    html = admin_client.get(flow_url(app_store_guide)).content.decode()
+    assert set(map_numbering(html)) == {
+        "app-store/iphone",
+        "app-store/mac",
+        "web/windows",
+        "web/linux",
+    }
+
+
+def test_the_page_renders_as_in_production(admin_client, app_store_guide, settings, request):
+    settings.DEBUG = False
+    settings.STATIC_ROOT = request.getfixturevalue("collected_static")  # as tests/test_admin.py
+    settings.STORAGES = manifest_storages(settings.STORAGES)
+    response = admin_client.get(flow_url(app_store_guide))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert re.search(r'href="/static/css/admin-flow\.[0-9a-f]+\.css"', html)
+    assert "<script>" not in html and "style=" not in html
 
 
 def test_every_edit_link_on_the_page_opens(admin_client, app_store_guide):
