@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from guides import flow_map
-from guides.models import Feedback, FeedbackStatus, Provider
+from guides.models import Feedback, FeedbackStatus, Provider, Step
 from guides.sitemaps import flow_pages
 from tests import factories
 from tests.test_admin import collected_static, manifest_storages  # noqa: F401 (collected_static: a fixture)
@@ -365,3 +365,15 @@ def test_the_feedback_admin_names_the_step(admin_client, app_store_guide):
     assert page.status_code == 200
     assert f'<a href="{step_url}">Open Settings on the iPhone</a>' in page.content.decode()
     assert "step 2 as the visitor saw it" in page.content.decode()
+
+
+def test_synthetic_guides_go_with_feedback_that_names_their_steps(db):
+    from guides import generator
+
+    generator.generate(3, seed=1)
+    step = Step.objects.filter(route__provider__slug__startswith="synthetic-").first()
+    Feedback.objects.create(
+        provider=step.route.provider, route=step.route, route_path="x", kind="problem", step=step
+    )
+    assert generator.remove_synthetic() == 3
+    assert not Feedback.objects.exists()
