@@ -48,6 +48,11 @@ class Leaf:
     feedback: list[Feedback] = field(default_factory=list)  # open, about no one step
 
     @property
+    def open_count(self) -> int:
+        """Open feedback on this page, pinned to a step or not."""
+        return len(self.feedback) + sum(len(item.feedback) for item in self.steps)
+
+    @property
     def anchor(self) -> str:
         return "page-" + self.path.replace("/", "--")
 

@@ -330,6 +330,7 @@ def test_a_problem_report_stores_its_step_and_is_pinned_under_it(admin_client, a
     step = re.search(rf'data-step="{report.step_id}">(.*?)</li>\s*</ul>', html, re.S).group(1)
     assert f'data-feedback="{report.pk}"' in step and "step 2 as the visitor saw it" in step
     assert f'data-feedback="{unpinned.pk}"' in html
+    assert "(3 steps, 2 open reports)" in html and "(3 steps)" in html  # iPhone, Mac
     assert f'data-feedback="{done.pk}"' not in html  # only open feedback
 
 
