@@ -65,6 +65,7 @@ class Node:
     path: str
     url: str
     question: str = ""
+    edit_url: str = ""  # where the answer that leads here (the provider, at the top) is edited
     channel: PurchaseChannel | None = None  # set when the channel asks it (variants)
     channel_url: str = ""
     children: list[Node] = field(default_factory=list)
@@ -132,7 +133,12 @@ def build(provider: Provider) -> FlowMap:
 
     def walk(route_path: str, answer: str) -> Node:
         flow = services.resolve_flow(guide, route_path)
-        node = Node(answer=answer, path=flow.route_path, url=guide.url(_slugs(route_path)))
+        node = Node(
+            answer=answer,
+            path=flow.route_path,
+            url=guide.url(_slugs(route_path)),
+            edit_url=change_url(flow.route or provider),
+        )
         if flow.is_leaf:
             steps = []
             for number, step in enumerate(flow.steps, start=1):

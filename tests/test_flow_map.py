@@ -191,11 +191,14 @@ def test_the_page_renders_as_in_production(admin_client, app_store_guide, settin
 
 
 def test_every_edit_link_on_the_page_opens(admin_client, app_store_guide):
+    web = app_store_guide.routes.get(slug="web")
     html = admin_client.get(flow_url(app_store_guide)).content.decode()
     links = set(re.findall(r'href="(/admin/guides/[^"#]+)"', html))
     assert any("/step/" in link for link in links)
     assert any("/purchasechannel/" in link for link in links)
     assert any("/route/" in link for link in links)
+    assert reverse("admin:guides_provider_change", args=[app_store_guide.pk]) in links
+    assert reverse("admin:guides_route_change", args=[web.pk]) in links  # asks "Which computer?"
     for link in sorted(links):
         assert admin_client.get(link).status_code == 200, link
 
