@@ -229,6 +229,11 @@ def test_an_editor_may_read_it(client, app_store_guide):
     assert client.get(flow_url(app_store_guide)).status_code == 200
 
 
+def test_staff_without_the_right_to_view_guides_is_refused(client, app_store_guide):
+    factories.login(client, factories.make_staff("nobody"))
+    assert client.get(flow_url(app_store_guide)).status_code == 403
+
+
 @pytest.mark.parametrize("object_id", ["999999", "abc", "1.5"])
 def test_an_unknown_provider_is_not_found(admin_client, object_id):
     response = admin_client.get(f"/admin/guides/provider/{object_id}/flow/")
