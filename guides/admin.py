@@ -29,6 +29,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, F, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -39,7 +40,7 @@ from django.utils.text import Truncator
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from . import feedback, history, page_audit
+from . import feedback, flow_map, history, page_audit
 from .admin_transfer import GuideTransferMixin
 from .models import (
     MAX_POSITION,
@@ -459,6 +460,7 @@ class ProviderAdmin(GuideTransferMixin, EditorAdmin):
         "last_verified_on",
         "open_report_count",
         "popular",
+        "flow_link",
     ]
     list_filter = [
         "status",
@@ -666,7 +668,34 @@ class ProviderAdmin(GuideTransferMixin, EditorAdmin):
             self.admin_site.admin_view(self.attention_view),
             name="guides_provider_attention",
         )
-        return [attention, *super().get_urls()]
+        flow = path(
+            "<path:object_id>/flow/",
+            self.admin_site.admin_view(self.flow_view),
+            name="guides_provider_flow",
+        )
+        return [attention, flow, *super().get_urls()]
+
+    @admin.display(description="Flow")
+    def flow_link(self, provider: Provider):
+        url = reverse("admin:guides_provider_flow", args=[provider.pk])
+        return format_html('<a href="{}">Whole flow</a>', url)
+
+    def flow_view(self, request, object_id):
+        """The provider's whole flow on one page: every answer page, numbered as visitors
+        see it, where its contacts are used, and the open feedback on each step."""
+        provider = self.get_object(request, object_id)
+        if provider is None:
+            raise Http404("No such provider.")
+        if not self.has_view_or_change_permission(request, provider):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": provider,
+            "title": f"The whole flow of {provider.name}",
+            "map": flow_map.build(provider),
+        }
+        return TemplateResponse(request, "admin/guides/provider/flow.html", context)
 
     def attention_view(self, request):
         if not self.has_view_or_change_permission(request):
@@ -966,7 +995,7 @@ class FeedbackAdmin(admin.ModelAdmin):
         "provider",
         "answers",
         "kind",
-        "step_number",
+        "step_about",
         "short_comment",
         "status",
     ]
@@ -977,7 +1006,7 @@ class FeedbackAdmin(admin.ModelAdmin):
         ("provider", admin.RelatedOnlyFieldListFilter),
         ("route", admin.RelatedOnlyFieldListFilter),
     ]
-    list_select_related = ["provider", "route__provider"]
+    list_select_related = ["provider", "route__provider", "step"]
     search_fields = ["provider__name", "route_path", "route__label", "comment"]
     date_hierarchy = "created_at"
     actions = ["mark_fixed", "mark_dismissed", "mark_new"]
@@ -987,6 +1016,7 @@ class FeedbackAdmin(admin.ModelAdmin):
         "route_path",
         "kind",
         "step_number",
+        "step_about",
         "comment",
         "created_at",
         "status",
@@ -997,6 +1027,7 @@ class FeedbackAdmin(admin.ModelAdmin):
         "route_path",
         "kind",
         "step_number",
+        "step_about",
         "comment",
         "created_at",
     ]
@@ -1008,6 +1039,21 @@ class FeedbackAdmin(admin.ModelAdmin):
     @admin.display(description="Answers", ordering="route_path")
     def answers(self, item: Feedback):
         return format_html('<a href="{}">{}</a>', item.get_absolute_url(), item.route_path)
+
+    @admin.display(description="Step")
+    def step_about(self, item: Feedback):
+        """The step a report is about, by its title and its edit link; the number is the one
+        the visitor saw, which may have changed since."""
+        if item.step_id is None:
+            if item.step_number:
+                return f"Step {item.step_number}, as the visitor saw it"
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a> (step {} as the visitor saw it)',
+            change_url_of(item.step),
+            item.step.title,
+            item.step_number or "?",
+        )
 
     @admin.display(description="Comment")
     def short_comment(self, item: Feedback) -> str:

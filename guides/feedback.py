@@ -158,12 +158,14 @@ def feedback(request, provider: str, route_path: str) -> HttpResponse:
             response["Retry-After"] = str(verdict.retry_after)
             return response
         if form.is_valid():
+            step_number = form.cleaned_data.get("step_number")
             Feedback.objects.create(
                 provider=provider_obj,
                 route=flow.route,
                 route_path=path,
                 kind=form.kind,
-                step_number=form.cleaned_data.get("step_number"),
+                step_number=step_number,
+                step=step_seen(flow, step_number),
                 comment=form.cleaned_data["comment"],
                 client=ratelimit.client_fingerprint(request),
             )
@@ -185,6 +187,14 @@ def feedback(request, provider: str, route_path: str) -> HttpResponse:
         form = _form_for(mode, None, flow.steps, initial=initial)
     context.update(form=form, mode=mode)
     return _render(request, context, status=status)
+
+
+def step_seen(flow: services.Flow, number: int | None):
+    """The step a visitor numbered `number` on this page of steps (numbered from 1, as the
+    page shows them), or None. Kept as the step itself: its number changes with the guide."""
+    if number is None or not 1 <= number <= len(flow.steps or []):
+        return None
+    return flow.steps[number - 1]
 
 
 def _render(request, context: dict, status: int = 200) -> HttpResponse:

@@ -561,9 +561,9 @@ def remove_synthetic() -> int:
     count = providers.count()
     with transaction.atomic():
         for queryset in (
+            Feedback.objects.filter(provider__in=providers),  # it may name their steps
             Step.objects.filter(route__provider__in=providers),
             Step.objects.filter(channel__in=synthetic_channels),
-            Feedback.objects.filter(provider__in=providers),
             Route.objects.filter(provider__in=providers),
             OfficialContact.objects.filter(
                 Q(provider__in=providers) | Q(channel__in=synthetic_channels)

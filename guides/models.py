@@ -661,6 +661,14 @@ class Feedback(models.Model):
     step_number = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="The numbered step a problem report is about."
     )
+    step = models.ForeignKey(
+        "Step",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="feedback",
+        help_text="The step a problem report is about (the number is as the visitor saw it).",
+    )
     comment = models.TextField(max_length=1000, blank=True)
     client = models.CharField(
         max_length=64,

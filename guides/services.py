@@ -37,6 +37,7 @@ class Choice:
     label: str
     url: str
     hint: str = ""
+    slug: str = ""  # the URL segment it adds to the flow's path
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,7 @@ class Guide:
         self.tree = RouteTree(provider)
         self._variants: dict[int, list[PurchaseChannel]] | None = None
         self._steps: dict[tuple, list[Step]] = {}
+        self._all_steps: list[Step] | None = None
         self._notes: dict[str, list] | None = None
         self._questions: list | None = None
         self._urls: dict[tuple[str, ...], str] = {}
@@ -223,8 +225,28 @@ class Guide:
     ) -> list[Step]:
         key = (tuple(route.pk for route in path), channel and channel.pk, variant and variant.pk)
         if key not in self._steps:
-            self._steps[key] = steps_for(path, channel, variant)
+            if self._all_steps is not None:
+                self._steps[key] = arrange_steps(self._all_steps, path, channel, variant)
+            else:
+                self._steps[key] = steps_for(path, channel, variant)
         return self._steps[key]
+
+    def load_all_steps(self) -> None:
+        """Load the steps of every leaf at once (one query), for a page that shows them all
+        (the admin's flow map); each leaf's steps are then arranged as steps_for() does."""
+        if self._all_steps is None:
+            channel_ids = self.channel_ids | {
+                variant.pk for variants in self.variants_by_channel.values() for variant in variants
+            }
+            self._all_steps = hide_unverified_contacts(
+                list(
+                    Step.objects.filter(
+                        Q(route__provider=self.provider) | Q(channel_id__in=channel_ids)
+                    )
+                    .select_related("contact")
+                    .order_by("position", "pk")
+                )
+            )
 
     @property
     def notes(self) -> dict[str, list]:
@@ -282,7 +304,7 @@ def resolve_flow(guide: Guide, route_path: str = "") -> Flow:
     if here is None:
         flow.question = question
         flow.choices = [
-            Choice(route.label, guide.url([route.slug]), _hint(route))
+            Choice(route.label, guide.url([route.slug]), _hint(route), route.slug)
             for route in tree.children.get(None, [])
         ]
         return flow
@@ -291,7 +313,8 @@ def resolve_flow(guide: Guide, route_path: str = "") -> Flow:
     if children:
         flow.question = question
         flow.choices = [
-            Choice(child.label, guide.url([*slugs, child.slug]), _hint(child)) for child in children
+            Choice(child.label, guide.url([*slugs, child.slug]), _hint(child), child.slug)
+            for child in children
         ]
         return flow
 
@@ -302,7 +325,7 @@ def resolve_flow(guide: Guide, route_path: str = "") -> Flow:
         if variants:
             flow.question = flow.channel.variant_question or "Which one?"
             flow.choices = [
-                Choice(variant.name, guide.url([*slugs, variant.slug]), variant.hint)
+                Choice(variant.name, guide.url([*slugs, variant.slug]), variant.hint, variant.slug)
                 for variant in variants
             ]
             return flow
@@ -332,8 +355,21 @@ def steps_for(
         .select_related("contact")
         .order_by("position", "pk")
     )
+    return arrange_steps(hide_unverified_contacts(found), path, channel, variant)
+
+
+def arrange_steps(
+    found: list[Step],
+    path: list[Route],
+    channel: PurchaseChannel | None,
+    variant: PurchaseChannel | None = None,
+) -> list[Step]:
+    """The steps of a leaf in the order visitors read them, picked from `found` (steps in
+    position order, their contacts already hidden where unverified; others are ignored)."""
+    channel_ids = [c.pk for c in (channel, variant) if c is not None]
+    route_ids = [route.pk for route in path]
     by_owner: dict[tuple[str, int], list[Step]] = {}
-    for step in hide_unverified_contacts(found):
+    for step in found:
         owner = ("route", step.route_id) if step.route_id else ("channel", step.channel_id)
         by_owner.setdefault(owner, []).append(step)
     channel_steps = [s for cid in channel_ids for s in by_owner.get(("channel", cid), [])]
