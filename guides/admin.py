@@ -40,7 +40,7 @@ from django.utils.text import Truncator
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from . import feedback, flow_map, history, page_audit
+from . import feedback, flow_map, history, page_audit, verification
 from .admin_transfer import GuideTransferMixin
 from .models import (
     MAX_POSITION,
@@ -191,20 +191,11 @@ class EditorAdmin(VersionAdmin):
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_formset(self, request, form, formset, change):
-        if formset.model is OfficialContact:
-            for row in formset.forms:
-                _note_verifier(request, row)
         save = partial(super().save_formset, request, form, formset, change)
         if isinstance(formset, PositionedInlineFormSet):
             save_reordered(formset.model, formset.moved_pks(), save)
         else:
             save()
-
-
-def _note_verifier(request, form) -> None:
-    """Whoever sets a contact's verification date is recorded as its verifier."""
-    if "verified_on" in form.changed_data and form.instance.verified_on:
-        form.instance.verified_by = request.user
 
 
 # List filters -----------------------------------------------------------------------------
@@ -441,7 +432,7 @@ class ContactInline(admin.TabularInline):
     model = OfficialContact
     extra = 0
     fields = ["kind", "label", "value", "region", "source_url", "verified_on", "verified_by"]
-    readonly_fields = ["verified_by"]
+    readonly_fields = ["verified_on", "verified_by"]
     show_change_link = True
 
 
@@ -957,7 +948,8 @@ class OfficialContactAdmin(EditorAdmin):
     list_select_related = ["provider", "channel__parent"]
     search_fields = ["value", "label", "region", "provider__name", "channel__name"]
     autocomplete_fields = ["provider", "channel"]
-    readonly_fields = ["verified_by"]
+    readonly_fields = ["verified_on", "verified_by"]
+    actions = ["verify"]
     fieldsets = [
         (
             "Belongs to",
@@ -967,8 +959,31 @@ class OfficialContactAdmin(EditorAdmin):
             },
         ),
         (None, {"fields": ["kind", "label", "value", "region"]}),
-        ("Verification", {"fields": ["source_url", "verified_on", "verified_by"]}),
+        (
+            "Verification",
+            {
+                "fields": ["source_url", "verified_on", "verified_by"],
+                "description": (
+                    "A Publisher who neither created nor changed this contact verifies it with "
+                    "the Verify action of the contact list, after checking it on its source. "
+                    "Any change to it asks for a new verification."
+                ),
+            },
+        ),
     ]
+
+    def has_verify_permission(self, request) -> bool:
+        return request.user.has_perm(verification.VERIFY_PERMISSION)
+
+    @admin.action(permissions=["verify"], description="Verify: checked on its official source")
+    @transaction.atomic
+    def verify(self, request, queryset):
+        for contact in queryset.select_related("provider", "channel__parent"):
+            reason = verification.verify(contact, request.user)
+            if reason:
+                self.message_user(request, f"Not verified: {contact}. {reason}", messages.ERROR)
+            else:
+                self.message_user(request, f"Verified by you today: {contact}.", messages.SUCCESS)
 
     @admin.display(description="Belongs to")
     def owner(self, contact: OfficialContact) -> str:
@@ -977,10 +992,6 @@ class OfficialContactAdmin(EditorAdmin):
     def view_on_site(self, contact: OfficialContact) -> str:
         owner = contact.provider if contact.provider_id else contact.channel
         return owner.get_absolute_url()
-
-    def save_model(self, request, obj, form, change):
-        _note_verifier(request, form)
-        super().save_model(request, obj, form, change)
 
 
 # Visitors' feedback and guide requests ------------------------------------------------------

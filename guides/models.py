@@ -427,7 +427,10 @@ class OfficialContact(VisibleText):
         max_length=500, help_text="The official page where this contact is published."
     )
     verified_on = models.DateField(
-        null=True, blank=True, help_text="Only verified contacts are shown to visitors."
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Set when a Publisher presses Verify. Only verified contacts are shown.",
     )
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -435,9 +438,13 @@ class OfficialContact(VisibleText):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        editable=False,
     )
 
     objects = OfficialContactQuerySet.as_manager()
+
+    # What a verification vouches for: a change to any of it needs a new verification.
+    VERIFIED_FIELDS = ("kind", "value", "label", "region", "source_url", "provider", "channel")
 
     class Meta:
         ordering = ["kind", "region", "value"]
@@ -453,6 +460,20 @@ class OfficialContact(VisibleText):
     def __str__(self) -> str:
         label = self.label or self.get_kind_display()
         return f"{label}: {self.value}"
+
+    def save(self, *args, update_fields=None, **kwargs):
+        if (
+            self.pk
+            and self.verified_on
+            and not (update_fields and set(update_fields) <= {"verified_on", "verified_by"})
+        ):
+            names = [self._meta.get_field(n).attname for n in self.VERIFIED_FIELDS]
+            before = type(self).objects.filter(pk=self.pk).values(*names).first()
+            if before and any(before[n] != getattr(self, n) for n in names):
+                self.verified_on, self.verified_by = None, None  # to be verified again
+                if update_fields:
+                    update_fields = {*update_fields, "verified_on", "verified_by"}
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     def clean(self) -> None:
         super().clean()

@@ -1,0 +1,66 @@
+"""Verifying a contact is a role, not a date field: a Publisher presses "Verify", and the
+date and the person are recorded. Nobody verifies a contact they created or last changed,
+and a phone number's source must be on the owner's own domain.
+
+Who created or changed a contact is read from its history (django-reversion records the
+editor of every admin save and import), so no field can be typed to claim it.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from reversion.models import Version
+
+from . import domains
+from .models import ContactKind, OfficialContact
+
+VERIFY_PERMISSION = "guides.verify_provider"
+
+
+def editors_of(contact: OfficialContact) -> set[int]:
+    """The ids of the people who created or changed `contact` (imports have nobody)."""
+    versions = Version.objects.get_for_object(contact).select_related("revision")
+    return {v.revision.user_id for v in versions if v.revision.user_id is not None}
+
+
+def official_addresses(contact: OfficialContact) -> list[str]:
+    owner = contact.provider if contact.provider_id else contact.channel
+    addresses = [owner.website]
+    if contact.channel_id and contact.channel.parent_id:
+        addresses.append(contact.channel.parent.website)
+    return [a for a in addresses if a]
+
+
+def refusal(contact: OfficialContact, user) -> str | None:
+    """Why `user` may not verify `contact`, or None if they may."""
+    if not user.has_perm(VERIFY_PERMISSION):
+        return "Only a Publisher may verify a contact."
+    if user.pk in editors_of(contact):
+        return (
+            "You created or changed this contact, so another Publisher must verify it: "
+            "a second person checks every contact."
+        )
+    if contact.kind == ContactKind.PHONE:
+        official = official_addresses(contact)
+        if not official:
+            return (
+                "A phone number is verified against the official website: give its owner a "
+                "website first."
+            )
+        if not domains.on_domain_of(contact.source_url, official):
+            domain = domains.registrable_domain(official[0])
+            return (
+                f"The source of a phone number must be a page on the official domain "
+                f"({domain}); {contact.source_url} is not."
+            )
+    return None
+
+
+def verify(contact: OfficialContact, user) -> str | None:
+    """Verify `contact` as `user` now, or say why not (nothing is changed then)."""
+    reason = refusal(contact, user)
+    if reason is None:
+        contact.verified_on = timezone.localdate()
+        contact.verified_by = user
+        contact.save(update_fields=["verified_on", "verified_by"])
+    return reason
