@@ -9,8 +9,10 @@ import re
 import time
 import uuid
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from redis.exceptions import RedisError
 
@@ -73,6 +75,44 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+class RequestSizeMiddleware:
+    """A request too large to read gets a clear 413 page before anything reads it.
+
+    An editor's save may be large (settings.DATA_UPLOAD_MAX_MEMORY_SIZE), far above what the
+    fields allow together, so that a text that is too long gets a form error with all of it
+    kept, not a lost page. What visitors send is small (settings.PUBLIC_POST_MAX_SIZE)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = (
+            settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            if self.from_an_editor(request)
+            else settings.PUBLIC_POST_MAX_SIZE
+        )
+        if length > limit:
+            context = {"size": length, "limit": limit}
+            return render(request, "413.html", context, status=413)
+        return self.get_response(request)
+
+    @staticmethod
+    def from_an_editor(request: HttpRequest) -> bool:
+        """An admin page other than the login, sent with a session: an editor's save. (The
+        session itself is checked later; a forged cookie gets no more than the admin's
+        limit, and then the login page.)"""
+        admin = f"/{settings.ADMIN_PATH}"
+        return (
+            request.path.startswith(admin)
+            and not request.path.startswith(f"{admin}login/")
+            and settings.SESSION_COOKIE_NAME in request.COOKIES
+        )
 
 
 class ServiceUnavailableMiddleware:

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "cancelflow.middleware.RequestIdMiddleware",
+    "cancelflow.middleware.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "cancelflow.middleware.SecurityHeadersMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -167,8 +168,12 @@ STORAGES = {
     },
 }
 
-# Requests: nothing a visitor sends needs to be large.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# Requests. An editor's save of a whole page of steps may be large: the limit is far above
+# what its fields allow together, so that a text too long gets a form error, with all of it
+# kept, rather than a lost page. Nothing a visitor sends needs to be large
+# (cancelflow.middleware.RequestSizeMiddleware answers 413 to both, above their limits).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 8 * 1024 * 1024
+PUBLIC_POST_MAX_SIZE = 64 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 # Security headers. A strict Content-Security-Policy: no inline script or style anywhere.

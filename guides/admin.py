@@ -147,7 +147,23 @@ class PositionedInlineFormSet(forms.BaseInlineFormSet):
         ]
 
 
-class OrderedTabularInline(admin.TabularInline):
+class StatedLimits:
+    """Every text field says how long it may be, and no browser cuts a pasted text short at
+    that length (it would lose the end of it silently): a text that is too long gets a form
+    error, with all of it kept in the form."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        limit = getattr(db_field, "max_length", None)
+        texts = isinstance(db_field, models.CharField | models.TextField)
+        if formfield is not None and texts and limit and not db_field.choices:
+            formfield.widget.attrs.pop("maxlength", None)
+            note = f"Up to {limit:,} characters."
+            formfield.help_text = f"{formfield.help_text} {note}".strip()
+        return formfield
+
+
+class OrderedTabularInline(StatedLimits, admin.TabularInline):
     formset = PositionedInlineFormSet
     form = PositionedForm
     extra = 0
@@ -159,7 +175,7 @@ class OrderedTabularInline(admin.TabularInline):
         css = {"all": ["css/admin-ordering.css"]}
 
 
-class EditorAdmin(VersionAdmin):
+class EditorAdmin(StatedLimits, VersionAdmin):
     """Saves ordered inlines without tripping the unique-position constraints, and keeps
     every change in history (django-reversion), revertable without tripping them either.
 
@@ -428,7 +444,7 @@ class QuestionInline(OrderedTabularInline):
     verbose_name_plural = "questions (FAQ)"
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(StatedLimits, admin.TabularInline):
     model = OfficialContact
     extra = 0
     fields = ["kind", "label", "value", "region", "source_url", "verified_on", "verified_by"]
@@ -503,11 +519,10 @@ class ProviderAdmin(GuideTransferMixin, EditorAdmin):
         return request.user.has_perm("guides.verify_provider")
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["last_verified_by", "updated_at", "feedback_readout"]
+        # Nobody types a verification date: a Publisher presses "Mark verified today".
+        readonly = ["last_verified_on", "last_verified_by", "updated_at", "feedback_readout"]
         if not self.has_publish_permission(request):
             readonly.append("status")
-        if not self.has_verify_permission(request):
-            readonly.append("last_verified_on")
         return readonly
 
     def save_model(self, request, obj, form, change):

@@ -21,6 +21,11 @@ from . import phones
 MAX_POSITION = 9999
 position_validators = [MaxValueValidator(MAX_POSITION)]
 
+# How long an editor's texts may be: far above any real guide (the longest shipped step body
+# is a few hundred characters), and well inside what one save of a page may send.
+LONG_TEXT = 10_000  # a step's body, a note, an answer
+SHORT_TEXT = 2_000  # a summary, a description, a list of aliases or sources
+
 # How deep a provider's flow may go: the questions a visitor answers before the steps.
 MAX_ROUTE_DEPTH = 6
 
@@ -71,13 +76,24 @@ class VisibleText(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        # A TextField's length is checked here (its form checks it, its model does not),
+        # for the importer as for the admin.
+        too_long = {
+            name: f"Up to {field.max_length:,} characters: this has {len(value):,}."
+            for name in visible_text_fields(type(self))
+            if isinstance(field := self._meta.get_field(name), models.TextField)
+            and field.max_length
+            and len(value := getattr(self, name) or "") > field.max_length
+        }
+        if too_long:
+            raise ValidationError(too_long)
         phones.guard(self, visible_text_fields(type(self)), self.phone_owner)
 
 
 class Category(VisibleText):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=SHORT_TEXT)
 
     class Meta:
         ordering = ["name"]
@@ -115,9 +131,12 @@ class Provider(VisibleText):
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="providers")
     aliases = models.TextField(
         blank=True,
+        max_length=SHORT_TEXT,
         help_text="Other names people search for, one per line (e.g. “KIS”).",
     )
-    summary = models.TextField(blank=True, help_text="One or two sentences for visitors.")
+    summary = models.TextField(
+        blank=True, max_length=SHORT_TEXT, help_text="One or two sentences for visitors."
+    )
     website = models.URLField(blank=True)
     difficulty = models.CharField(max_length=12, choices=Difficulty, default=Difficulty.MEDIUM)
     minutes_to_cancel = models.PositiveSmallIntegerField(
@@ -136,7 +155,9 @@ class Provider(VisibleText):
         editable=False,
     )
     sources = models.TextField(
-        blank=True, help_text="The pages this guide is based on, one URL per line."
+        blank=True,
+        max_length=SHORT_TEXT,
+        help_text="The pages this guide is based on, one URL per line.",
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -233,7 +254,7 @@ class PurchaseChannel(VisibleText):
         max_length=200, blank=True, help_text="The question that chooses between variants."
     )
     position = models.PositiveIntegerField(default=0, validators=position_validators)
-    sources = models.TextField(blank=True, help_text="One URL per line.")
+    sources = models.TextField(blank=True, max_length=SHORT_TEXT, help_text="One URL per line.")
     last_verified_on = models.DateField(null=True, blank=True)
 
     class Meta:
@@ -528,7 +549,9 @@ class Step(VisibleText):
     position = models.PositiveIntegerField(default=0, validators=position_validators)
     kind = models.CharField(max_length=10, choices=StepKind, default=StepKind.DO)
     title = models.CharField(max_length=200, help_text="A short imperative: “Open Settings”.")
-    body = models.TextField(blank=True, help_text="Markdown. Links and emphasis are kept.")
+    body = models.TextField(
+        blank=True, max_length=LONG_TEXT, help_text="Markdown. Links and emphasis are kept."
+    )
     link_url = models.URLField(max_length=500, blank=True)
     link_label = models.CharField(max_length=120, blank=True)
     contact = models.ForeignKey(
@@ -540,7 +563,7 @@ class Step(VisibleText):
         help_text="An official contact to show with this step.",
     )
     email_subject = models.CharField(max_length=200, blank=True)
-    email_body = models.TextField(blank=True)
+    email_body = models.TextField(blank=True, max_length=LONG_TEXT)
     source_url = models.URLField(max_length=500, blank=True, help_text="Where this is documented.")
 
     class Meta:
@@ -609,7 +632,7 @@ class ProviderNote(VisibleText):
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="notes")
     kind = models.CharField(max_length=12, choices=NoteKind)
     title = models.CharField(max_length=200)
-    body = models.TextField(blank=True, help_text="Markdown.")
+    body = models.TextField(blank=True, max_length=LONG_TEXT, help_text="Markdown.")
     position = models.PositiveIntegerField(default=0, validators=position_validators)
     source_url = models.URLField(max_length=500, blank=True)
 
@@ -635,7 +658,7 @@ class Question(VisibleText):
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="questions")
     question = models.CharField(max_length=300)
-    answer = models.TextField(help_text="Markdown.")
+    answer = models.TextField(max_length=LONG_TEXT, help_text="Markdown.")
     position = models.PositiveIntegerField(default=0, validators=position_validators)
     source_url = models.URLField(max_length=500, blank=True)
 
