@@ -200,9 +200,8 @@ def test_a_publisher_verifies_and_is_recorded(publisher, provider):
     assert provider.last_verified_by == publisher.user
 
 
-def test_a_publisher_setting_the_date_by_hand_is_recorded(publisher, provider):
+def test_nobody_types_a_verification_date_not_even_a_publisher(publisher, provider):
     response, _ = edit(publisher, change_url(provider), {"": {"last_verified_on": "2026-01-05"}})
     assert_saved(response)
     provider.refresh_from_db()
-    assert provider.last_verified_on == datetime.date(2026, 1, 5)
-    assert provider.last_verified_by == publisher.user
+    assert provider.last_verified_on is None and provider.last_verified_by is None
