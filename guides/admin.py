@@ -26,6 +26,7 @@ from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, F, Q
@@ -184,6 +185,19 @@ class EditorAdmin(StatedLimits, VersionAdmin):
     """
 
     history_latest_first = True
+    object_history_template = "admin/guides/object_history.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The object's own versions, and below them every change to its parts made
+        elsewhere (a step on its own page, an import): a guide's history misses nothing."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and self.has_view_or_change_permission(request, obj):
+            own = set(Version.objects.get_for_object(obj).values_list("revision_id", flat=True))
+            extra_context = {
+                **(extra_context or {}),
+                "part_changes": history.changes_to_parts(obj, own),
+            }
+        return super().history_view(request, object_id, extra_context)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         version = get_object_or_404(Version, pk=version_id)

@@ -172,3 +172,71 @@ def check_references() -> None:
             "route, a channel or a provider) has been deleted since. Recover that first, "
             "from its own History or “Recover deleted” list."
         ) from exc
+
+
+# A guide's whole history ----------------------------------------------------------------------
+
+
+def parts_of(obj: Model) -> dict[type[Model], list[int]]:
+    """The rows that belong to `obj`'s page of history besides itself: a provider's routes,
+    their steps, notes, questions and contacts; a route's steps and the answers below it
+    (and theirs); a channel's steps, variants (and theirs) and contacts."""
+    parts: dict[type[Model], list[int]] = {}
+
+    def add(model: type[Model], pks) -> list[int]:
+        pks = list(pks)
+        parts.setdefault(model, []).extend(pks)
+        return pks
+
+    if isinstance(obj, Provider):
+        routes = add(Route, obj.routes.values_list("pk", flat=True))
+        add(Step, Step.objects.filter(route__in=routes).values_list("pk", flat=True))
+        add(ProviderNote, obj.notes.values_list("pk", flat=True))
+        add(Question, obj.questions.values_list("pk", flat=True))
+        add(OfficialContact, obj.contacts.values_list("pk", flat=True))
+    elif isinstance(obj, Route):
+        routes, level = [], [obj.pk]
+        while level:  # the answers below it, level by level (a flow is a few levels deep)
+            level = add(Route, Route.objects.filter(parent__in=level).values_list("pk", flat=True))
+            routes += level
+        add(Step, Step.objects.filter(route__in=[obj.pk, *routes]).values_list("pk", flat=True))
+    elif isinstance(obj, PurchaseChannel):
+        variants = add(PurchaseChannel, obj.variants.values_list("pk", flat=True))
+        channels = [obj.pk, *variants]
+        add(Step, Step.objects.filter(channel__in=channels).values_list("pk", flat=True))
+        add(
+            OfficialContact,
+            OfficialContact.objects.filter(channel__in=channels).values_list("pk", flat=True),
+        )
+    return {model: pks for model, pks in parts.items() if pks}
+
+
+def changes_to_parts(obj: Model, exclude_revisions: set[int]):
+    """The revisions that changed a part of `obj` (a step edited on its own page, an import
+    that changed only a step) but not `obj` itself: one entry per revision, newest first,
+    each naming the parts it changed and linking to their own history."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.urls import reverse
+    from reversion.models import Version
+
+    condition = Q()
+    for model, pks in parts_of(obj).items():
+        ct = ContentType.objects.get_for_model(model)
+        condition |= Q(content_type=ct, object_id__in=[str(pk) for pk in pks])
+    if not condition:
+        return []
+    versions = (
+        Version.objects.filter(condition)
+        .exclude(revision_id__in=exclude_revisions)
+        .select_related("revision__user", "content_type")
+        .order_by("-revision__date_created", "pk")
+    )
+    entries: dict[int, dict] = {}
+    for version in versions:
+        entry = entries.setdefault(version.revision_id, {"revision": version.revision, "parts": []})
+        model = version.content_type.model
+        url = reverse(f"admin:guides_{model}_history", args=[version.object_id])
+        entry["parts"].append(
+            {"name": f"{version.content_type.name} “{version.object_repr}”", "url": url}
+        )
+    return list(entries.values())
