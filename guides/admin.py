@@ -59,6 +59,7 @@ from .models import (
     Status,
     Step,
 )
+from .reach import channel_reach
 from .services import save_reordered
 
 history.register()
@@ -808,7 +809,27 @@ class PurchaseChannelAdmin(EditorAdmin):
         (None, {"fields": ["name", "slug", "parent", "kind", "position"]}),
         ("What visitors read", {"fields": ["hint", "website", "online", "variant_question"]}),
         ("Verification", {"fields": ["last_verified_on", "sources"]}),
+        ("Where visitors see it", {"fields": ["reach"]}),
     ]
+    readonly_fields = ["reach"]
+
+    @admin.display(description="Shown on")
+    def reach(self, channel: PurchaseChannel):
+        """Every answer page that shows this channel's steps: what a change here reaches."""
+        if channel.pk is None:
+            return "—"
+        found = channel_reach(channel)
+        items = format_html_join(
+            "",
+            '<li><a href="{}">{}: {}</a></li>',
+            ((leaf.url, provider.name, ", ".join(leaf.answers)) for provider, leaf in found.pages),
+        )
+        return format_html(
+            "<p><strong>{}</strong>: a change to this channel's steps reaches all of them.</p>"
+            "<ul>{}</ul>",
+            str(found),
+            items,
+        )
 
     def get_queryset(self, request):
         return (
