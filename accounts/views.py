@@ -21,7 +21,7 @@ WRONG_CODE = (
     "That code did not work. Check that the time on your phone is right and try the newest "
     "code, or use one of your recovery codes."
 )
-TOO_MANY = "Too many wrong codes in a row. Please wait a minute, then try again."
+TOO_MANY = "Too many wrong codes in a row. Please wait a moment, then try again."
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -70,12 +70,13 @@ def verify(request: HttpRequest) -> HttpResponse:
         return redirect(_next_url(request))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = twofactor.verify_code(user, form.cleaned_data["code"])
+        throttled = _throttled(user)  # after wrong codes, each try waits longer
+        device = None if throttled else twofactor.verify_code(user, form.cleaned_data["code"])
         if device is not None:
             otp_login(request, device)
             request.session.cycle_key()
             return redirect(_next_url(request))
-        form.add_error("code", TOO_MANY if _throttled(user) else WRONG_CODE)
+        form.add_error("code", TOO_MANY if throttled else WRONG_CODE)
     return TemplateResponse(
         request,
         "accounts/verify.html",
@@ -106,7 +107,8 @@ def setup(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         code = twofactor.normalize(form.cleaned_data["code"])
-        if code.isdigit() and device.verify_token(code):
+        allowed = device.verify_is_allowed()[0]
+        if allowed and code.isdigit() and device.verify_token(code):
             codes = twofactor.confirm_totp(device)
             otp_login(request, device)
             request.session.cycle_key()
@@ -115,8 +117,6 @@ def setup(request: HttpRequest) -> HttpResponse:
                 "accounts/recovery_codes.html",
                 _context(request, "Your recovery codes", codes=codes),
             )
-        device.refresh_from_db()
-        allowed = device.verify_is_allowed()[0]
         form.add_error("code", WRONG_CODE if allowed else TOO_MANY)
     return TemplateResponse(
         request,
