@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 
 from django.db import transaction
-from django_otp import devices_for_user, user_has_device
+from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -25,7 +25,9 @@ def requires_two_factor(user) -> bool:
 
 
 def has_device(user) -> bool:
-    return user_has_device(user, confirmed=True)
+    """Whether two-factor sign-in is on for this user: a confirmed authenticator app. Recovery
+    codes alone do not count: once a superuser removes a lost app, its owner sets up anew."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
 def is_verified(user) -> bool:

@@ -265,3 +265,17 @@ def test_wrong_codes_in_a_row_are_slowed_down(client, settings):
     assert late.status_code == 400
     assert TOO_MANY in late.content.decode()
     assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_once_a_lost_app_is_removed_its_owner_sets_up_a_new_one(client):
+    publisher = factories.make_staff("pub", "Publishers")
+    password_login(client, "pub")
+    old_codes = set_up_two_factor(client, publisher)
+    client.post(reverse("admin:logout"))
+    TOTPDevice.objects.filter(user=publisher).delete()  # what a superuser does in the admin
+
+    password_login(client, "pub")
+    assert client.get(reverse("admin:index"))["Location"].startswith(reverse("accounts:setup"))
+    new_codes = set_up_two_factor(client, publisher)
+    assert not set(old_codes) & set(new_codes)
+    assert StaticToken.objects.filter(device__user=publisher).count() == 10

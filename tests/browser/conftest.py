@@ -155,13 +155,12 @@ def sign_in(page, live_server_url: str, username: str, password: str = "pw") -> 
     password, then, for a user who has (or, as a Publisher or superuser, must have) two-factor
     sign-in, the code their authenticator app shows now, read from their device."""
     from django.contrib.auth import get_user_model
-    from django_otp import user_has_device
 
-    from accounts.twofactor import requires_two_factor
+    from accounts.twofactor import has_device, requires_two_factor
     from tests.factories import confirmed_totp_device, current_totp
 
     user = get_user_model().objects.get(username=username)
-    if user.is_staff and (user_has_device(user) or requires_two_factor(user)):
+    if user.is_staff and (has_device(user) or requires_two_factor(user)):
         device = confirmed_totp_device(user)
     else:
         device = None
