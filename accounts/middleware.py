@@ -82,7 +82,7 @@ class TwoFactorMiddleware:
                 user is not None
                 and user.is_authenticated
                 and user.is_staff
-                and not twofactor.is_verified(user)
+                and not twofactor.fully_signed_in(user)
             ):
                 query = "?" + urlencode({"next": request.get_full_path()})
                 if twofactor.has_device(user):

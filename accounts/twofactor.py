@@ -36,6 +36,14 @@ def is_verified(user) -> bool:
     return bool(check and check())
 
 
+def fully_signed_in(user) -> bool:
+    """Whether a staff login is complete: confirmed with a code, or needing none (an editor
+    who has not turned two-factor sign-in on)."""
+    if is_verified(user):
+        return True
+    return not has_device(user) and not requires_two_factor(user)
+
+
 def normalize(code: str) -> str:
     return "".join(str(code).split()).lower()[:32]
 

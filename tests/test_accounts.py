@@ -279,3 +279,14 @@ def test_once_a_lost_app_is_removed_its_owner_sets_up_a_new_one(client):
     new_codes = set_up_two_factor(client, publisher)
     assert not set(old_codes) & set(new_codes)
     assert StaticToken.objects.filter(device__user=publisher).count() == 10
+
+
+def test_a_password_alone_shows_a_publisher_no_drafts(client):
+    draft = factories.make_provider(slug="acme-draft", status="draft")
+    url = reverse("guides:provider", args=[draft.slug])
+    publisher = factories.make_staff("pub", "Publishers")
+    factories.confirmed_totp_device(publisher)
+    password_login(client, "pub")
+    assert client.get(url).status_code == 404
+    factories.login(client, publisher)
+    assert client.get(url).status_code == 200
