@@ -51,7 +51,11 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_htmx",
     "reversion",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "guides",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -65,7 +69,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.StaffIdleTimeoutMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -141,6 +148,11 @@ FEEDBACK_LIMIT = int(os.environ.get("CANCELFLOW_FEEDBACK_LIMIT", "10"))
 
 # make bench serves a bare baseline view to compare every page with.
 BENCH = env_bool("CANCELFLOW_BENCH")
+
+# Staff sign-in (accounts/): an admin session ends after this long without an admin request,
+# and the authenticator app shows the account under this name.
+STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("CANCELFLOW_STAFF_IDLE_SECONDS", str(30 * 60)))
+OTP_TOTP_ISSUER = "cancelflow"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

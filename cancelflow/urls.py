@@ -15,6 +15,7 @@ admin.site.site_url = "/"
 
 urlpatterns = [
     path(f"{settings.ADMIN_PATH}login/", admin_login, name="admin_login"),
+    path(f"{settings.ADMIN_PATH}two-factor/", include("accounts.urls")),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("healthz", guide_views.healthz, name="healthz"),
     path("robots.txt", guide_views.robots_txt, name="robots_txt"),

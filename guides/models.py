@@ -121,8 +121,13 @@ class ProviderQuerySet(models.QuerySet):
 
 
 def previews_drafts(user) -> bool:
-    """Staff see drafts everywhere a visitor would see the published guide, marked as such."""
-    return user is not None and user.is_authenticated and user.is_staff
+    """Staff see drafts everywhere a visitor would see the published guide, marked as such,
+    once their login is complete (a Publisher's password alone is not enough: see accounts/)."""
+    if user is None or not user.is_authenticated or not user.is_staff:
+        return False
+    from accounts.twofactor import fully_signed_in
+
+    return fully_signed_in(user)
 
 
 class Provider(VisibleText):

@@ -116,9 +116,34 @@ def make_staff(username: str, group: str | None = None, **kwargs):
     return user
 
 
+def confirmed_totp_device(user):
+    """The user's confirmed authenticator-app device, made if the user has none."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Test app", confirmed=True)
+    return device
+
+
+def current_totp(device) -> str:
+    """The code the device's authenticator app shows now."""
+    from django_otp.oath import totp
+
+    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return str(code).zfill(device.digits)
+
+
 def login(client, user) -> None:
-    """Sign a staff user in to the test client, as the admin's login would."""
+    """Sign a staff user in to the test client, as the admin's login would, with the login
+    confirmed by an authenticator-app code (a confirmed device is made for the user if needed)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
     client.force_login(user)
+    if user.is_staff:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = confirmed_totp_device(user).persistent_id
+        session.save()
 
 
 def reimport_sample(tmp_path, summary: str) -> None:

@@ -61,7 +61,7 @@ def manifest_static(settings, collected_static):
 @pytest.fixture
 def editor(client, django_user_model):
     user = django_user_model.objects.create_superuser("editor", "editor@example.com", "pw")
-    client.force_login(user)
+    factories.login(client, user)
     client.user = user
     return client
 

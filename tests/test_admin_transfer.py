@@ -17,6 +17,7 @@ from reversion.models import Version
 
 from guides import admin_transfer
 from guides.models import Provider, Route, Step
+from tests import factories
 from tests.test_import import SAMPLE, everything
 
 UPLOAD = reverse("admin:guides_provider_upload")
@@ -31,7 +32,7 @@ def imported(db):
 @pytest.fixture
 def editor(client, django_user_model):
     user = django_user_model.objects.create_superuser("editor", "editor@example.com", "pw")
-    client.force_login(user)
+    factories.login(client, user)
     return client
 
 
@@ -91,7 +92,7 @@ def test_download_of_an_unknown_provider_is_404(imported, editor):
 
 def test_the_download_needs_the_view_permission(imported, client, django_user_model):
     user = django_user_model.objects.create_user("visitor", password="pw", is_staff=True)
-    client.force_login(user)
+    factories.login(client, user)
     acme = Provider.objects.get(slug="acme")
     assert client.get(reverse("admin:guides_provider_download", args=[acme.pk])).status_code == 403
 
@@ -226,7 +227,7 @@ def test_a_changed_token_is_refused(imported, editor):
 def test_another_users_preview_cannot_be_confirmed(imported, editor, client, django_user_model):
     preview = upload(editor, sample(summary="Previewed by the editor."))
     other = django_user_model.objects.create_superuser("other", "o@example.com", "pw")
-    client.force_login(other)
+    factories.login(client, other)
     response = client.post(UPLOAD, {"token": token_of(preview)})
     assert response.status_code == 400
     assert Provider.objects.get(slug="acme").summary == "A sample guide."
@@ -271,7 +272,7 @@ def test_only_those_who_may_change_everything_may_import(imported, client, djang
     """Editors may download; an import can publish and verify, so it takes a publisher."""
     editor = django_user_model.objects.create_user("ed", password="pw", is_staff=True)
     editor.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(editor)
+    factories.login(client, editor)
     assert client.get(UPLOAD).status_code == 403
     assert UPLOAD.encode() not in client.get(CHANGELIST).content
     acme = Provider.objects.get(slug="acme")
@@ -279,7 +280,7 @@ def test_only_those_who_may_change_everything_may_import(imported, client, djang
 
     publisher = django_user_model.objects.create_user("pub", password="pw", is_staff=True)
     publisher.groups.add(Group.objects.get(name="Publishers"))
-    client.force_login(publisher)
+    factories.login(client, publisher)
     assert client.get(UPLOAD).status_code == 200
     assert set(admin_transfer.IMPORT_PERMISSIONS) <= {
         f"guides.{p.codename}"

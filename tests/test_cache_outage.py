@@ -126,7 +126,7 @@ def test_an_edit_that_cannot_be_announced_is_refused_and_not_saved(
     client, sample, settings, django_user_model
 ):
     editor = django_user_model.objects.create_superuser("editor", "e@example.com", "pw")
-    client.force_login(editor)
+    factories.login(client, editor)
     category = Category.objects.get(slug="security-software")
     url = f"/admin/guides/category/{category.pk}/change/"
     data = form_data(client.get(url))
@@ -141,7 +141,7 @@ def test_an_edit_that_cannot_be_announced_is_refused_and_not_saved(
 
 def test_an_admin_action_is_all_or_nothing(client, sample, settings, django_user_model):
     editor = django_user_model.objects.create_superuser("editor", "e@example.com", "pw")
-    client.force_login(editor)
+    factories.login(client, editor)
     factories.make_provider(name="Beta Backup", slug="beta", status="draft")
     factories.make_provider(name="Gamma Guard", slug="gamma", status="draft")
     drafts = list(Provider.objects.filter(status="draft").values_list("pk", flat=True))

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 from guides.models import Provider
+from tests import factories
 
 SAMPLE = "tests/data/sample.yaml"
 MARKER = "Draft — visitors cannot see this"
@@ -30,7 +31,7 @@ def draft(db):
 def editor(client, django_user_model):
     user = django_user_model.objects.create_user("ed", "ed@example.com", "pw", is_staff=True)
     user.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(user)
+    factories.login(client, user)
     return client
 
 
@@ -49,7 +50,7 @@ def test_visitors_do_not_see_a_draft_in_any_list(client, draft, url):
 
 
 def test_a_logged_in_visitor_who_is_not_staff_sees_no_draft(client, draft, django_user_model):
-    client.force_login(django_user_model.objects.create_user("someone", password="pw"))
+    factories.login(client, django_user_model.objects.create_user("someone", password="pw"))
     assert client.get("/cancel/acme/").status_code == 404
     assert b"/cancel/acme/" not in client.get("/category/security-software/").content
 

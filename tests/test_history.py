@@ -26,7 +26,7 @@ from tests.test_admin import (  # noqa: F401 (fixtures: every page as in product
 def editor(client, django_user_model):
     user = django_user_model.objects.create_user("ed", "ed@example.com", "pw", is_staff=True)
     user.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(user)
+    factories.login(client, user)
     client.user = user
     return client
 

@@ -56,7 +56,7 @@ def test_deleting_a_step_is_served_at_once(client, sample):
 def test_signed_in_editors_bypass_the_cache(client, sample):
     client.get(URL)
     editor = get_user_model().objects.create_user("ed", password="x", is_staff=True)
-    client.force_login(editor)
+    factories.login(client, editor)
     response = client.get(URL)
     assert "X-Cache" not in response
     assert "private" in response["Cache-Control"]  # no CDN keeps an editor's view

@@ -247,7 +247,7 @@ def test_a_phone_contact_must_be_a_phone_number(acme):
 @pytest.fixture
 def superuser_client(client, django_user_model):
     user = django_user_model.objects.create_superuser("boss", "boss@example.com", "pw")
-    client.force_login(user)
+    factories.login(client, user)
     return client
 
 

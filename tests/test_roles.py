@@ -38,7 +38,7 @@ def provider(db):
 
 def login(client, group: str):
     user = factories.make_staff(group.lower(), group)
-    client.force_login(user)
+    factories.login(client, user)
     client.user = user
     return client
 

@@ -269,7 +269,7 @@ def test_an_editor_previewing_a_draft_sees_it_with_published_related_guides(clie
     )
     Provider.objects.filter(slug="acme").update(status="draft")
     assert client.get("/cancel/acme/").status_code == 404
-    client.force_login(factories.make_staff("editor", "Editors"))
+    factories.login(client, factories.make_staff("editor", "Editors"))
     html = client.get("/cancel/acme/").content.decode()
     assert "<h1>How to cancel Acme Antivirus</h1>" in html
     assert 'href="/cancel/guard/"' in html

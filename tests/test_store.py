@@ -111,7 +111,7 @@ def test_an_editors_drafts_are_never_kept(client, sample):
     Provider.objects.filter(slug="acme").update(status=Status.DRAFT)
     content_version.bump()
     editor = get_user_model().objects.create_user("ed", password="x", is_staff=True)
-    client.force_login(editor)
+    factories.login(client, editor)
     assert b"visitors cannot see this" in client.get(STEPS).content
     assert store.guides.guides == {}
     client.logout()

@@ -22,7 +22,7 @@ TODAY = datetime.date.today()
 @pytest.fixture
 def publisher(client, db):
     user = factories.make_staff("pub", "Publishers")
-    client.force_login(user)
+    factories.login(client, user)
     return client
 
 
@@ -129,7 +129,7 @@ def test_the_needs_attention_page(publisher, guides):
 def test_the_needs_attention_page_is_for_staff_only(client, guides):
     url = reverse("admin:guides_provider_attention")
     assert client.get(url).status_code == 302  # to the login page
-    client.force_login(factories.make_staff("nobody"))  # staff, but no permissions
+    factories.login(client, factories.make_staff("nobody"))  # staff, but no permissions
     assert client.get(url).status_code == 403
 
 

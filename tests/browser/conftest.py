@@ -151,9 +151,26 @@ def shipped_guides(transactional_db) -> None:
 
 
 def sign_in(page, live_server_url: str, username: str, password: str = "pw") -> None:
-    """Sign a staff user in through the admin's own login page, as a person would."""
+    """Sign a staff user in through the admin's own login page, as a person would: the
+    password, then, for a user who has (or, as a Publisher or superuser, must have) two-factor
+    sign-in, the code their authenticator app shows now, read from their device."""
+    from django.contrib.auth import get_user_model
+
+    from accounts.twofactor import has_device, requires_two_factor
+    from tests.factories import confirmed_totp_device, current_totp
+
+    user = get_user_model().objects.get(username=username)
+    if user.is_staff and (has_device(user) or requires_two_factor(user)):
+        device = confirmed_totp_device(user)
+    else:
+        device = None
     page.goto(f"{live_server_url}/admin/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
     page.click("input[type=submit]")
     page.wait_for_url(lambda url: "/login/" not in url)
+    if device is not None:
+        page.wait_for_url(lambda url: "/two-factor/" in url)
+        page.fill("#id_code", current_totp(device))
+        page.click("input[type=submit]")
+        page.wait_for_url(lambda url: "/two-factor/" not in url)
