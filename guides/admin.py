@@ -17,6 +17,10 @@ deleted steps and their order included ("Recover deleted …" on each list).
 
 Roles: the Editors group edits guide content; publishing a guide (its status) and marking
 it verified take the publish_provider and verify_provider permissions (the Publishers group).
+
+A live guide is shown read-only, with its parts: its changes are made in a draft of it,
+which a second person reviews and publishes (guides/publishing.py, and the review, revisions
+and rollback pages below).
 """
 
 from __future__ import annotations
@@ -29,8 +33,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Count, F, Q
-from django.http import Http404
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -39,9 +43,11 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from reversion.admin import VersionAdmin
+from reversion.errors import RevertError
 from reversion.models import Version
 
-from . import feedback, flow_map, history, page_audit, verification
+from . import feedback, flow_map, history, publishing, verification
+from .admin_publishing import PublishingMixin
 from .admin_transfer import GuideTransferMixin
 from .models import (
     MAX_POSITION,
@@ -165,7 +171,25 @@ class StatedLimits:
         return formfield
 
 
-class OrderedTabularInline(StatedLimits, admin.TabularInline):
+def _unlocked(obj) -> bool:
+    return publishing.live_guide_of(obj) is None
+
+
+class LockedWhenLive:
+    """An inline of a live guide's page (or of one of its routes) is read-only: the guide
+    is changed in its draft."""
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and _unlocked(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and _unlocked(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and _unlocked(obj)
+
+
+class OrderedTabularInline(LockedWhenLive, StatedLimits, admin.TabularInline):
     formset = PositionedInlineFormSet
     form = PositionedForm
     extra = 0
@@ -188,6 +212,54 @@ class EditorAdmin(StatedLimits, VersionAdmin):
     history_latest_first = True
     object_history_template = "admin/guides/object_history.html"
 
+    # A live guide's rows are read-only; whoever changes a guide that is not live is noted as
+    # one of its editors, who may not publish it (guides/publishing.py).
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and _unlocked(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and _unlocked(obj)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        publishing.note_editor(obj, request.user)
+
+    def delete_model(self, request, obj):
+        publishing.note_editor(obj, request.user)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            publishing.note_editor(obj, request.user)
+        super().delete_queryset(request, queryset)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A new part (a route, a step, a contact) joins a guide that is not live.
+        if db_field.related_model is Provider:
+            kwargs["queryset"] = Provider.objects.exclude(
+                status=Status.PUBLISHED, draft_of__isnull=True
+            )
+        elif db_field.related_model is Route:
+            kwargs["queryset"] = Route.objects.exclude(
+                provider__status=Status.PUBLISHED, provider__draft_of__isnull=True
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _refuse_live(self, request, obj) -> HttpResponseRedirect | None:
+        """History cannot write into a live guide: it is rolled back to a published
+        revision instead, or changed in its draft."""
+        live = publishing.live_guide_of(obj)
+        if live is None:
+            return None
+        self.message_user(
+            request,
+            f"“{live}” is live: an earlier version is not brought back into it. Roll the "
+            "guide back to one of its published revisions, or change its draft.",
+            messages.ERROR,
+        )
+        return HttpResponseRedirect(reverse("admin:guides_provider_revisions", args=[live.pk]))
+
     def history_view(self, request, object_id, extra_context=None):
         """The object's own versions, and below them every change to its parts made
         elsewhere (a step on its own page, an import): a guide's history misses nothing."""
@@ -202,6 +274,9 @@ class EditorAdmin(StatedLimits, VersionAdmin):
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         version = get_object_or_404(Version, pk=version_id)
+        refused = self._refuse_live(request, self.get_object(request, unquote(object_id)))
+        if refused is not None:
+            return refused
         request._cf_reverting = True
         with history.lifted_positions(version.revision, keep=request.method == "POST"):
             return super().revision_view(request, object_id, version_id, extra_context)
@@ -210,6 +285,13 @@ class EditorAdmin(StatedLimits, VersionAdmin):
         version = get_object_or_404(Version, pk=version_id)
         if not self.has_add_permission(request):
             raise PermissionDenied
+        try:
+            recovered = version._object_version.object
+        except RevertError:  # unreadable: the recover view says so
+            recovered = None
+        refused = self._refuse_live(request, recovered)
+        if refused is not None:
+            return refused
         request._cf_reverting = True
         with history.lifted_positions(version.revision, keep=request.method == "POST"):
             return super().recover_view(request, version_id, extra_context)
@@ -459,7 +541,7 @@ class QuestionInline(OrderedTabularInline):
     verbose_name_plural = "questions (FAQ)"
 
 
-class ContactInline(StatedLimits, admin.TabularInline):
+class ContactInline(LockedWhenLive, StatedLimits, admin.TabularInline):
     model = OfficialContact
     extra = 0
     fields = ["kind", "label", "value", "region", "source_url", "verified_on", "verified_by"]
@@ -472,11 +554,11 @@ class ProviderContactInline(ContactInline):
 
 
 @admin.register(Provider)
-class ProviderAdmin(GuideTransferMixin, EditorAdmin):
+class ProviderAdmin(PublishingMixin, GuideTransferMixin, EditorAdmin):
     list_display = [
         "name",
         "category",
-        "status",
+        "state",
         "difficulty",
         "route_count",
         "last_verified_on",
@@ -497,7 +579,7 @@ class ProviderAdmin(GuideTransferMixin, EditorAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["category"]
     save_on_top = True
-    actions = ["mark_verified_today", "publish", "unpublish"]
+    actions = ["mark_verified_today", "review_and_publish", "unpublish"]
     change_list_template = "admin/guides/provider/change_list.html"
     fieldsets = [
         (None, {"fields": ["name", "slug", "category", "status", "popular"]}),
@@ -535,10 +617,8 @@ class ProviderAdmin(GuideTransferMixin, EditorAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # Nobody types a verification date: a Publisher presses "Mark verified today".
-        readonly = ["last_verified_on", "last_verified_by", "updated_at", "feedback_readout"]
-        if not self.has_publish_permission(request):
-            readonly.append("status")
-        return readonly
+        # Nor a status: a guide is published from its review page, by a second person.
+        return ["status", "last_verified_on", "last_verified_by", "updated_at", "feedback_readout"]
 
     def save_model(self, request, obj, form, change):
         if "last_verified_on" in form.changed_data:
@@ -547,12 +627,29 @@ class ProviderAdmin(GuideTransferMixin, EditorAdmin):
         # as it is now (a recovered guide comes back as a draft).
         kept = getattr(request, "_cf_kept_provider", None)
         if kept is not None:
-            if not self.has_publish_permission(request):
-                obj.status = kept.get("status", Status.DRAFT)
+            obj.status = kept.get("status", Status.DRAFT)
             if not self.has_verify_permission(request) and kept:
                 obj.last_verified_on = kept["last_verified_on"]
                 obj.last_verified_by_id = kept["last_verified_by"]
         super().save_model(request, obj, form, change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if object_id is not None and str(unquote(object_id)).isdigit():
+            open_draft = Provider.objects.filter(draft_of_id=unquote(object_id)).first()
+            extra_context = {
+                **(extra_context or {}),
+                "open_draft": open_draft,
+                "may_draft": super(EditorAdmin, self).has_change_permission(request),
+            }
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    @admin.display(description="Status", ordering="status")
+    def state(self, provider: Provider) -> str:
+        if provider.draft_of_id:
+            return "Draft of changes"
+        if provider.is_live:
+            return "Published, draft open" if provider.has_draft else "Published"
+        return "Draft"
 
     def _keep_current(self, request, object_id) -> None:
         current = Provider.objects.filter(pk=object_id).values(
@@ -588,9 +685,23 @@ class ProviderAdmin(GuideTransferMixin, EditorAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(permissions=["publish"], description="Publish: show to visitors")
-    def publish(self, request, queryset):
-        self._set_status(request, queryset, Status.PUBLISHED, "published")
+    @admin.action(permissions=["publish"], description="Review and publish…")
+    def review_and_publish(self, request, queryset):
+        """Publishing goes through the review page, one guide at a time."""
+        guides = list(queryset[:2])
+        if len(guides) != 1:
+            self.message_user(request, "Choose one guide to review and publish.", messages.WARNING)
+            return None
+        guide = guides[0]
+        if guide.is_live:
+            draft = Provider.objects.filter(draft_of=guide).first()
+            if draft is None:
+                self.message_user(
+                    request, f"“{guide}” is live and has no draft to publish.", messages.INFO
+                )
+                return None
+            guide = draft
+        return HttpResponseRedirect(reverse("admin:guides_provider_review", args=[guide.pk]))
 
     @admin.action(permissions=["publish"], description="Unpublish: back to draft")
     def unpublish(self, request, queryset):
@@ -599,43 +710,23 @@ class ProviderAdmin(GuideTransferMixin, EditorAdmin):
     @transaction.atomic
     def _set_status(self, request, queryset, status: str, done: str) -> None:
         changed = [provider for provider in queryset if provider.status != status]
-        if status == Status.PUBLISHED:
-            changed = [p for p in changed if self._passes_page_audit(request, p)]
         for provider in changed:
             provider.status = status
             provider.save(update_fields=["status", "updated_at"])
         names = ", ".join(provider.name for provider in changed) or "nothing to change"
         self.message_user(request, f"{done.capitalize()}: {names}.", messages.SUCCESS)
 
-    def _passes_page_audit(self, request, provider: Provider) -> bool:
-        """The last gate of the phone guard: no page of the guide, as rendered, carries a
-        number that is not verified. A guide that fails it stays a draft."""
-        problems = page_audit.audit_provider(provider, request.user)
-        if problems:
-            listed = "; ".join(str(problem) for problem in problems[:5])
-            self.message_user(
-                request,
-                f"{provider.name} was not published: its pages carry phone numbers that no one "
-                f"has verified ({listed}). Verify the number as a contact, or remove it.",
-                messages.ERROR,
-            )
-        return not problems
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        provider = form.instance
-        if (
-            "status" in form.changed_data
-            and provider.status == Status.PUBLISHED
-            and not self._passes_page_audit(request, provider)
-        ):
-            provider.status = Status.DRAFT
-            provider.save(update_fields=["status", "updated_at"])
-
     # What the lists and the page show -----------------------------------------------------
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request).annotate(route_count=Count("routes"))
+        qs = (
+            super()
+            .get_queryset(request)
+            .annotate(
+                route_count=Count("routes"),
+                has_draft=Exists(Provider.objects.filter(draft_of=OuterRef("pk"))),
+            )
+        )
         qs = feedback.with_open_reports(qs)
         return qs.order_by(*Provider._meta.ordering)
 

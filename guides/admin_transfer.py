@@ -35,6 +35,7 @@ from .importer import (
     import_documents,
     parse_document,
 )
+from .models import Provider, Status
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 PREVIEW_SECONDS = 60 * 60  # how long a preview can be confirmed
@@ -62,6 +63,15 @@ def can_import(user) -> bool:
 
 def _file_name(name: str) -> str:
     return PurePath(name or "upload").name[:100] or "upload"
+
+
+def _note_editor(user, document) -> None:
+    """Whoever imports a guide is one of its editors: they may not publish it themselves."""
+    slugs = [entry["slug"] for entry in document.data.get("providers", [])]
+    for provider in Provider.objects.filter(slug__in=slugs).exclude(
+        status=Status.PUBLISHED, draft_of__isnull=True
+    ):
+        Provider.editors.through.objects.get_or_create(provider_id=provider.pk, user_id=user.pk)
 
 
 class UploadForm(forms.Form):
@@ -177,7 +187,7 @@ class GuideTransferMixin:
     def _preview(self, request: HttpRequest, name: str, text: str, *, notice: str = ""):
         """Validate and dry-run the file; show what it would change, or why it cannot."""
         try:
-            report = import_documents([parse_document(name, text)], dry_run=True)
+            report = import_documents([parse_document(name, text)], dry_run=True, as_drafts=True)
         except GuideImportError as exc:
             return self._render(
                 request, self.preview_template, status=400, name=name, errors=exc.errors
@@ -228,7 +238,9 @@ class GuideTransferMixin:
             with reversion.create_revision():
                 reversion.set_user(request.user)
                 reversion.set_comment(f"Imported {name}")
-                report = import_documents([parse_document(name, text)], expected=payload["changes"])
+                document = parse_document(name, text)
+                report = import_documents([document], expected=payload["changes"], as_drafts=True)
+                _note_editor(request.user, document)
         except PreviewOutdated:
             return self._preview(
                 request,

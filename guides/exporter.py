@@ -208,7 +208,10 @@ def export_data(provider_slugs: Iterable[str] | None = None, *, shared: bool = T
     Without `provider_slugs`: every category, channel and provider. With them: those
     providers, and (with `shared`) the category and channels they use, so that the file
     can be imported into a site that lacks them."""
-    providers_qs = Provider.objects.select_related("category").order_by("slug")
+    # The guides themselves: a draft of changes is no guide of its own (export_guide).
+    providers_qs = (
+        Provider.objects.filter(draft_of__isnull=True).select_related("category").order_by("slug")
+    )
     if provider_slugs is not None:
         wanted = sorted(set(provider_slugs))
         providers = list(providers_qs.filter(slug__in=wanted))
@@ -256,6 +259,13 @@ def export_data(provider_slugs: Iterable[str] | None = None, *, shared: bool = T
         )
     _put(data, "providers", [_provider(p, loaded) for p in providers])
     return data
+
+
+def export_guide(provider: Provider) -> dict:
+    """One guide row, a live guide or a draft of changes to one, as a document holding it
+    alone (no categories, no channels): what a guide revision stores (guides/publishing.py)."""
+    loaded = _Loaded([provider], set())
+    return {"providers": [_provider(provider, loaded)]}
 
 
 def _category(category: Category) -> dict:

@@ -33,6 +33,7 @@ from .models import (
     PurchaseChannel,
     Question,
     Route,
+    Status,
     Step,
 )
 from .services import REORDER_OFFSET
@@ -569,18 +570,27 @@ class Importer:
 
     # -- providers --------------------------------------------------------------------------
 
-    def provider(self, entry: dict, where: Where) -> None:
+    def provider(
+        self, entry: dict, where: Where, *, into: Provider | None = None, status: str = ""
+    ) -> None:
+        """Load a provider entry into the guide of its slug (a draft of changes never: it is
+        no guide of its own), or `into` a given row: a guide's draft, or a live guide being
+        published (guides/publishing.py), with the given `status`."""
         category = Category.objects.filter(slug=entry["category"]).first()
         if category is None:
             self.errors.append(
                 f"{where.at('category')}: category: no category {entry['category']!r}"
             )
             return
-        obj = Provider.objects.filter(slug=entry["slug"]).first() or Provider(slug=entry["slug"])
+        obj = into or (
+            Provider.objects.filter(slug=entry["slug"], draft_of__isnull=True).first()
+            or Provider(slug=entry["slug"])
+        )
         values = {
+            "slug": entry["slug"],
             "name": entry["name"],
             "category": category,
-            "status": entry.get("status", DEFAULT_STATUS),
+            "status": status or entry.get("status", DEFAULT_STATUS),
             "aliases": "\n".join(entry.get("aliases", [])),
             "summary": entry.get("summary", ""),
             "website": entry.get("website", ""),
@@ -826,7 +836,7 @@ def _exists(key: str, entry: dict) -> bool:
         return Category.objects.filter(slug=entry["slug"]).exists()
     if key == "channels":
         return PurchaseChannel.objects.filter(slug=entry["slug"], parent=None).exists()
-    return Provider.objects.filter(slug=entry["slug"]).exists()
+    return Provider.objects.filter(slug=entry["slug"], draft_of__isnull=True).exists()
 
 
 ENTRY_KIND = {"categories": "category", "channels": "channel", "providers": "provider"}
@@ -838,6 +848,7 @@ def import_documents(
     dry_run: bool = False,
     expected: str | None = None,
     keep_existing: bool = False,
+    as_drafts: bool = False,
 ) -> Report:
     """Validate and apply `documents` in one transaction; raise GuideImportError on any
     fault, with the database unchanged. With `dry_run`, report and roll back. With
@@ -845,7 +856,10 @@ def import_documents(
     exactly those, and raise PreviewOutdated otherwise. With `keep_existing`, an entry
     (category, channel, provider) already in the database is left exactly as it is, and
     listed in the report's `kept` (with what differs in `not_overwritten`): only what is
-    new is loaded. The files are checked whole all the same: a fault anywhere refuses all."""
+    new is loaded. The files are checked whole all the same: a fault anywhere refuses all.
+    With `as_drafts` (an editor's upload), no guide goes live: a live guide's entry goes into
+    its draft of changes (guides/publishing.py), every other guide is loaded as a draft, and
+    a Publisher publishes them from their review pages."""
     whole = import_documents(documents, dry_run=True) if keep_existing and not dry_run else None
     warnings = check_documents(documents)
     importer = Importer()
@@ -863,7 +877,11 @@ def import_documents(
                         if keep_existing and _exists(key, entry):
                             importer.report.kept.append(f"{ENTRY_KIND[key]} {entry['slug']}")
                             continue
-                        apply(entry, Where(document, (key, index)))
+                        where = Where(document, (key, index))
+                        if as_drafts and key == "providers":
+                            _apply_as_draft(importer, entry, where)
+                        else:
+                            apply(entry, where)
             if importer.errors:
                 raise GuideImportError(importer.errors)
             if expected is not None and importer.report.fingerprint() != expected:
@@ -881,6 +899,46 @@ def import_documents(
                 importer.report.not_overwritten.setdefault(entry, []).append(what)
     if importer.report.changed and not dry_run:
         content_version.bump()  # reordering moves rows with update(), which sends no signal
+    return importer.report
+
+
+def _apply_as_draft(importer: Importer, entry: dict, where: Where) -> None:
+    from .publishing import start_draft  # it builds on this module
+
+    live = Provider.objects.filter(
+        slug=entry["slug"], draft_of__isnull=True, status=Status.PUBLISHED
+    ).first()
+    if live is not None:
+        importer.report.warnings.append(
+            f"provider {entry['slug']} is live: the file's changes to it go into its draft of "
+            "changes, which a second person reviews and publishes."
+        )
+        importer.provider(entry, where, into=start_draft(live), status=Status.DRAFT)
+        return
+    if entry.get("status", DEFAULT_STATUS) != Status.DRAFT:
+        importer.report.warnings.append(
+            f"provider {entry['slug']} is loaded as a draft: a Publisher who did not change it "
+            "publishes it from its review page."
+        )
+    importer.provider(entry, where, status=Status.DRAFT)
+
+
+def load_guide(data: dict, into: Provider, *, status: str) -> Report:
+    """Load a document holding one guide (guides/exporter.py export_guide) into the row
+    `into`, as `import_documents` would load it into the guide of its slug: what the
+    document lists is created or updated in place (steps keep their identity, and what
+    visitors reported about them), what it no longer lists is deleted. The document is
+    checked whole first; on any fault, GuideImportError and nothing changed."""
+    document = Document(f"guide {into.slug}", _plain(data))
+    data = document.data
+    check_documents([document])
+    importer = Importer()
+    with transaction.atomic():
+        where = Where(document, ("providers", 0))
+        importer.provider(data["providers"][0], where, into=into, status=status)
+        if importer.errors:
+            raise GuideImportError(importer.errors)
+    content_version.bump()
     return importer.report
 
 

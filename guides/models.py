@@ -113,10 +113,20 @@ class ProviderQuerySet(models.QuerySet):
     def published(self) -> ProviderQuerySet:
         return self.filter(status=Status.PUBLISHED)
 
+    def guides(self) -> ProviderQuerySet:
+        """Every guide once: the live guides and the unpublished ones, not the drafts of
+        changes to live guides (guides/publishing.py)."""
+        return self.filter(draft_of__isnull=True)
+
+    def previewed(self) -> ProviderQuerySet:
+        """Every guide once, as staff preview it: a live guide that has a draft of changes
+        is shown as that draft."""
+        return self.filter(draft__isnull=True)
+
     def visible_to(self, user) -> ProviderQuerySet:
         """Published providers, and drafts too for an editor who may preview them."""
         if previews_drafts(user):
-            return self.all()
+            return self.previewed()
         return self.published()
 
 
@@ -132,7 +142,7 @@ def previews_drafts(user) -> bool:
 
 class Provider(VisibleText):
     name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120)
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="providers")
     aliases = models.TextField(
         blank=True,
@@ -165,12 +175,40 @@ class Provider(VisibleText):
         help_text="The pages this guide is based on, one URL per line.",
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # A published guide is never edited in place: editors change a draft of it (a copy,
+    # `draft_of` the live guide), which a second person reviews and publishes (publishing.py).
+    draft_of = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="draft",
+        editable=False,
+        help_text="The published guide this draft changes.",
+    )
+    # Who has changed the guide since it was last published: none of them may publish it.
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", editable=False
+    )
 
     objects = ProviderQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
         indexes = [models.Index(fields=["status", "name"], name="provider_status_name_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=Q(draft_of__isnull=True),
+                name="provider_slug_unique",
+                violation_error_message="Another guide already has this slug.",
+            ),
+            models.CheckConstraint(
+                condition=Q(draft_of__isnull=True) | Q(status="draft"),
+                name="provider_draft_copy_unpublished",
+                violation_error_message="A draft of changes is published by publishing it.",
+            ),
+        ]
         permissions = [
             ("publish_provider", "Can publish or unpublish a guide"),
             ("verify_provider", "Can mark a guide verified"),
@@ -197,6 +235,19 @@ class Provider(VisibleText):
     @property
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED
+
+    @property
+    def is_live(self) -> bool:
+        """Whether visitors read this very row: then nobody edits it, only its draft."""
+        return self.status == Status.PUBLISHED and self.draft_of_id is None
+
+    def clean(self) -> None:
+        super().clean()
+        # A draft shares its guide's slug; it may not take another guide's.
+        if self.slug and self.draft_of_id is not None:
+            taken = Provider.objects.filter(slug=self.slug, draft_of__isnull=True)
+            if taken.exclude(pk=self.draft_of_id).exists():
+                raise ValidationError({"slug": "Another guide already has this slug."})
 
     def phone_owner(self) -> phones.Owner | None:
         # What visitors read may carry only this provider's verified phone numbers.
@@ -741,6 +792,48 @@ class Feedback(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("guides:route", args=[self.provider.slug, self.route_path])
+
+
+class RevisionKind(models.TextChoices):
+    PUBLISHED = "published", "Published"
+    ROLLED_BACK = "rolled-back", "Rolled back"
+
+
+class GuideRevision(models.Model):
+    """One publication of a guide: the whole guide as it went live, stored as the document
+    `export_guides` writes (guides/exporter.py), so that it can be shown, compared and
+    brought back exactly. The guide's live rows are always the latest revision's document,
+    loaded by the importer (guides/publishing.py)."""
+
+    provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=12, choices=RevisionKind, default=RevisionKind.PUBLISHED)
+    document = models.TextField(help_text="The guide as it went live, in the export format.")
+    message = models.CharField(max_length=500, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(auto_now_add=True)
+    edited_by = models.CharField(
+        max_length=500, blank=True, help_text="Who made the change that was published."
+    )
+    published_alone = models.BooleanField(
+        default=False, help_text="A superuser published a change of their own, unreviewed."
+    )
+    restores = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["provider", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "number"], name="guide_revision_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider.name}, revision {self.number}"
 
 
 class GuideRequest(models.Model):

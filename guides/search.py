@@ -301,7 +301,7 @@ def search_providers(
 
 def _search_database(query: Query, limit: int, *, include_drafts: bool) -> list[Provider]:
     """Two queries: the candidates' names to rank, then the `limit` best themselves."""
-    visible = Provider.objects.all() if include_drafts else Provider.objects.published()
+    visible = Provider.objects.previewed() if include_drafts else Provider.objects.published()
     candidates = visible.order_by()
     if connection.vendor == "postgresql":
         # Past MAX_CANDIDATES (a query that matches a whole large category), the popular

@@ -434,10 +434,13 @@ def published_provider_or_404(request, slug: str) -> Provider:
     """The provider a visitor asked for (a draft too, for an editor who may preview it),
     with up to RELATED_GUIDES published guides of the same category, popular first, as
     `provider.related_guides`: all in one query, in which the provider itself sorts first."""
+    visible = Provider.objects.visible_to(viewer(request))
     rows = list(
-        Provider.objects.visible_to(viewer(request))
-        .select_related("category")
-        .filter(Q(slug=slug) | Q(status=Status.PUBLISHED), category__providers__slug=slug)
+        visible.select_related("category")
+        .filter(
+            Q(slug=slug) | Q(status=Status.PUBLISHED),
+            category__in=visible.filter(slug=slug).values("category_id"),
+        )
         .annotate(is_me=Case(When(slug=slug, then=Value(1)), default=Value(0)))
         .order_by("-is_me", "-popular", "name")[: RELATED_GUIDES + 1]
     )

@@ -55,7 +55,11 @@ class HomeLists:
     @classmethod
     def load(cls, user=None) -> HomeLists:
         popular = Provider.objects.visible_to(user).filter(popular=True)
-        counted = Q() if previews_drafts(user) else Q(providers__status=Status.PUBLISHED)
+        counted = (
+            Q(providers__draft__isnull=True)
+            if previews_drafts(user)
+            else Q(providers__status=Status.PUBLISHED)
+        )
         categories = Category.objects.annotate(provider_count=Count("providers", filter=counted))
         return cls(
             popular=list(popular.select_related("category")[:12]),

@@ -71,8 +71,13 @@ def guide(db):
     """One of everything: a provider with a two-level flow, notes, FAQ and contacts, and a
     channel with standard steps, a variant and a contact."""
     category = factories.make_category(name="Security software", slug="security")
+    # Not live: a live guide is changed in a draft of it (tests/test_publishing.py).
     provider = factories.make_provider(
-        name="Acme Antivirus", slug="acme", category=category, aliases="AAV\nAcme AV"
+        name="Acme Antivirus",
+        slug="acme",
+        category=category,
+        aliases="AAV\nAcme AV",
+        status="draft",
     )
     store = factories.make_channel(name="App Store", slug="app-store", kind="app_store")
     variant = factories.make_channel(name="On a Mac", slug="mac", parent=store, position=1)
@@ -634,7 +639,7 @@ def test_a_parent_from_another_provider_is_refused_in_the_provider_page(editor, 
 
 
 def test_a_parent_from_another_provider_is_refused_when_adding_a_route(editor, guide):
-    other = factories.make_provider(name="Other Shield", slug="other-shield")
+    other = factories.make_provider(name="Other Shield", slug="other-shield", status="draft")
     url = admin_url(Route, "add")
     data = form_data(editor.get(url))
     data.update(

@@ -132,13 +132,19 @@ def test_preview_then_confirm(imported, editor):
     assert "provider acme: updated (summary)" in text
     assert everything() == before  # the preview changed nothing
 
+    # The guide is live: the file's changes go into its draft, for a second person's review.
+    assert "provider acme is live: the file's changes to it go into its draft" in text
+
     done = editor.post(UPLOAD, {"token": token_of(preview)})
     assert done.status_code == 302 and done["Location"] == CHANGELIST
-    assert Provider.objects.get(slug="acme").summary == "A better summary."
+    draft = Provider.objects.get(slug="acme", draft_of__isnull=False)
+    assert draft.summary == "A better summary."
+    assert Provider.objects.get(slug="acme", draft_of=None).summary != "A better summary."
+    assert list(draft.editors.values_list("username", flat=True)) == ["editor"]
     messages = page_text(editor.get(CHANGELIST))
     assert "Imported guide.yaml: 1 change saved." in messages
     # The import is in the history, by whom and from which file.
-    version = Version.objects.get_for_object(Provider.objects.get(slug="acme")).first()
+    version = Version.objects.get_for_object(draft).first()
     assert version is not None
     assert version.revision.user.username == "editor"
     assert version.revision.get_comment() == "Imported guide.yaml"
@@ -248,8 +254,9 @@ def test_changes_made_after_the_preview_are_never_applied_unseen(imported, edito
     assert everything() == before
     # Confirming the new preview applies it.
     assert editor.post(UPLOAD, {"token": token_of(response)}).status_code == 302
-    assert Route.objects.get(provider__slug="acme", slug="amazon").label == "Amazon"
-    assert Provider.objects.get(slug="acme").summary == "From the file."
+    draft = Provider.objects.get(slug="acme", draft_of__isnull=False)
+    assert draft.routes.get(slug="amazon").label == "Amazon"
+    assert draft.summary == "From the file."
 
 
 def test_a_confirmation_that_became_invalid_is_refused_whole(imported, editor):

@@ -142,12 +142,13 @@ def test_an_edit_that_cannot_be_announced_is_refused_and_not_saved(
 def test_an_admin_action_is_all_or_nothing(client, sample, settings, django_user_model):
     editor = django_user_model.objects.create_superuser("editor", "e@example.com", "pw")
     factories.login(client, editor)
-    factories.make_provider(name="Beta Backup", slug="beta", status="draft")
-    factories.make_provider(name="Gamma Guard", slug="gamma", status="draft")
-    drafts = list(Provider.objects.filter(status="draft").values_list("pk", flat=True))
+    live = [
+        factories.make_provider(name="Beta Backup", slug="beta").pk,
+        factories.make_provider(name="Gamma Guard", slug="gamma").pk,
+    ]
     break_the_cache(settings)
     response = client.post(
-        "/admin/guides/provider/", {"action": "publish", "_selected_action": drafts}
+        "/admin/guides/provider/", {"action": "unpublish", "_selected_action": live}
     )
     assert response.status_code == 503
-    assert Provider.objects.filter(pk__in=drafts, status="draft").count() == 2
+    assert Provider.objects.filter(pk__in=live, status="published").count() == 2

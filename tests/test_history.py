@@ -33,7 +33,8 @@ def editor(client, django_user_model):
 
 @pytest.fixture
 def route(db):
-    provider = factories.make_provider(name="Acme Antivirus", slug="acme")
+    # Not live: a live guide is changed in a draft, and rolled back to a published revision.
+    provider = factories.make_provider(name="Acme Antivirus", slug="acme", status="draft")
     route = factories.make_route(provider, label="Website", slug="website", position=1)
     for position, title in enumerate(["Sign in", "Open Billing", "Choose Cancel", "Confirm"], 1):
         factories.make_step(route=route, title=title, position=position)

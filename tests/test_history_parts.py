@@ -13,7 +13,7 @@ from tests.test_admin import change_url, edit, editor  # noqa: F401 (fixture)
 
 @pytest.fixture
 def step(db):
-    provider = factories.make_provider(name="Acme", slug="acme")
+    provider = factories.make_provider(name="Acme", slug="acme", status="draft")
     route = factories.make_route(provider, label="Website", slug="website")
     return factories.make_step(route=route, title="Open Billing", position=1)
 

@@ -57,13 +57,14 @@ def test_publishing_refuses_a_guide_whose_pages_carry_an_unverified_number(clien
     step = factories.make_step(route=route, title="Open Billing", position=1)
     Step.objects.filter(pk=step.pk).update(title="Call 1-8SS-737-O477")
     factories.login(client, boss)
-    url = reverse("admin:guides_provider_changelist")
-    data = {"action": "publish", "_selected_action": [provider.pk]}
-    response = client.post(url, data, follow=True)
-    assert "Acme was not published" in response.content.decode()
+    url = reverse("admin:guides_provider_review", args=[provider.pk])
+    data = {"message": "First publication"}
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "phone numbers that no one has verified" in response.content.decode()
     provider.refresh_from_db()
     assert provider.status == Status.DRAFT
     Step.objects.filter(pk=step.pk).update(title="Open Billing")
-    client.post(url, data)
+    assert client.post(url, data).status_code == 302
     provider.refresh_from_db()
     assert provider.status == Status.PUBLISHED

@@ -18,7 +18,7 @@ MEGABYTE_BODY = "Type carefully. " * 65_536  # 1 MB, as reported in issue 11
 
 @pytest.fixture
 def step(db):
-    provider = factories.make_provider(name="Acme", slug="acme")
+    provider = factories.make_provider(name="Acme", slug="acme", status="draft")
     route = factories.make_route(provider, label="Website", slug="website")
     return factories.make_step(route=route, title="Open Billing", position=1, body="Short.")
 

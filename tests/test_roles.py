@@ -171,17 +171,24 @@ def test_an_editor_triages_feedback(editor, provider):
 # Publishers -------------------------------------------------------------------------------------
 
 
-def test_a_publisher_publishes_through_the_form(publisher, provider):
+def test_not_even_a_publisher_publishes_by_typing_the_status(publisher, provider):
+    """A guide goes live from its review page only (tests/test_publishing.py)."""
     response, _ = edit(publisher, change_url(provider), {"": {"status": "published"}})
     assert_saved(response)
     provider.refresh_from_db()
-    assert provider.status == "published"
+    assert provider.status == "draft"
 
 
-def test_a_publisher_publishes_and_unpublishes_with_actions(publisher, provider):
+def test_a_publisher_publishes_from_the_review_page_and_unpublishes_with_an_action(
+    publisher, provider
+):
     url = reverse("admin:guides_provider_changelist")
-    response = publisher.post(url, {"action": "publish", "_selected_action": [provider.pk]})
-    assert response.status_code == 302
+    response = publisher.post(
+        url, {"action": "review_and_publish", "_selected_action": [provider.pk]}
+    )
+    review = reverse("admin:guides_provider_review", args=[provider.pk])
+    assert response.status_code == 302 and response["Location"] == review
+    assert publisher.post(review, {"message": "First version"}).status_code == 302
     provider.refresh_from_db()
     assert provider.status == "published"
     publisher.post(url, {"action": "unpublish", "_selected_action": [provider.pk]})

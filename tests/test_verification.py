@@ -166,8 +166,9 @@ def test_publishing_and_verifying_from_draft_to_live(publisher, client, db):
     visitor = type(client)()
     assert visitor.get("/cancel/nimbus/").status_code == 404
     url = reverse("admin:guides_provider_changelist")
-    for action in ["mark_verified_today", "publish"]:
-        publisher.post(url, {"action": action, "_selected_action": [provider.pk]})
+    publisher.post(url, {"action": "mark_verified_today", "_selected_action": [provider.pk]})
+    review = reverse("admin:guides_provider_review", args=[provider.pk])
+    assert publisher.post(review, {"message": "Checked and ready"}).status_code == 302
     provider.refresh_from_db()
     assert provider.status == "published" and provider.last_verified_on == TODAY
     html = visitor.get("/cancel/nimbus/").content.decode()
