@@ -888,6 +888,7 @@ def import_documents(
                 raise PreviewOutdated(importer.report)
             if dry_run:
                 raise _Rollback
+            _record_live_changes(documents, importer.report)
     except _Rollback:
         pass
     if keep_existing:
@@ -900,6 +901,22 @@ def import_documents(
     if importer.report.changed and not dry_run:
         content_version.bump()  # reordering moves rows with update(), which sends no signal
     return importer.report
+
+
+def _record_live_changes(documents: list[Document], report: Report) -> None:
+    """A live guide the import changed went live without a review page: it is recorded as a
+    revision all the same, so that the guide's revisions always end with what visitors read."""
+    from .publishing import record_import  # it builds on this module
+
+    changed = {change.entry[1] for change in report.changes if change.entry[0] == "provider"}
+    for document in documents:
+        for entry in document.data.get("providers", []):
+            if entry["slug"] in changed:
+                live = Provider.objects.filter(
+                    slug=entry["slug"], draft_of__isnull=True, status=Status.PUBLISHED
+                ).first()
+                if live is not None:
+                    record_import(live, f"Loaded from {document.name} by an import.")
 
 
 def _apply_as_draft(importer: Importer, entry: dict, where: Where) -> None:

@@ -357,6 +357,16 @@ def _lock_revisions(live: Provider) -> int:
     return last + 1
 
 
+def record_import(live: Provider, message: str) -> GuideRevision:
+    """Record what an import (`import_guides`) made the live guide, as its next revision."""
+    return GuideRevision.objects.create(
+        provider=live,
+        number=(live.revisions.aggregate(last=Max("number"))["last"] or 0) + 1,
+        document=dumps(_document(live)),
+        message=message,
+    )
+
+
 def publish(draft: Provider, user, message: str) -> GuideRevision:
     """Publish `draft` (a draft of changes, or a guide never published) as the live guide."""
     with transaction.atomic():

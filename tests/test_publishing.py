@@ -339,3 +339,19 @@ def test_a_guide_never_published_is_published_by_a_second_person(client, db):
     tunes.refresh_from_db()
     assert tunes.status == "published"
     assert GuideRevision.objects.get(provider=tunes).number == 1
+
+
+def test_an_import_that_changes_a_live_guide_is_recorded_as_a_revision(db, tmp_path):
+    from django.core.management import call_command
+
+    from tests.factories import reimport_sample
+
+    call_command("import_guides", "tests/data/sample.yaml", verbosity=0)
+    acme = Provider.objects.get(slug="acme")
+    first = list(acme.revisions.values_list("number", "message"))
+    assert first == [(1, "Loaded from sample.yaml by an import.")]
+    reimport_sample(tmp_path, summary="Changed by the import.")
+    latest = acme.revisions.first()
+    acme.refresh_from_db()
+    assert latest.number == 2 and "Changed by the import." in latest.document
+    assert latest.document == dumps(export_guide(acme))
