@@ -121,7 +121,9 @@ def _render(factory: RequestFactory, path: str, user) -> str | None:
         match = resolve(path)
     except Resolver404:
         return None
-    request = factory.get(path)
+    # As the site's own host: a production site allows no other (not "testserver").
+    host = next((h.lstrip(".") for h in settings.ALLOWED_HOSTS if h not in ("*", "")), None)
+    request = factory.get(path, HTTP_HOST=host) if host else factory.get(path)
     # The server renders the pages for a Publisher already signed in (the publish action),
     # as their complete staff login would see them: drafts included.
     auditor = copy.copy(user)

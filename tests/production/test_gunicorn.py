@@ -365,7 +365,27 @@ def test_an_editors_change_through_one_instance_is_served_by_the_other(
         )
         assert response.status == 302 and "sessionid" in editor.cookies, response.text[:2000]
 
-        change = f"/admin/guides/step/{step_id}/change/"
+        # A live guide is changed in a draft, opened and edited through A's admin...
+        provider_id = query(
+            site_url,
+            "SELECT provider_id FROM guides_route r "
+            "JOIN guides_step s ON s.route_id = r.id WHERE s.id = %s",
+            (step_id,),
+        )[0][0]
+        page = editor.get(f"/admin/guides/provider/{provider_id}/change/")
+        response = editor.post(
+            f"/admin/guides/provider/{provider_id}/draft/",
+            {"csrfmiddlewaretoken": csrf_token(page.text)},
+        )
+        assert response.status == 302, response.status
+        draft_step = query(
+            site_url,
+            "SELECT s.id FROM guides_step s JOIN guides_route r ON s.route_id = r.id "
+            "JOIN guides_provider p ON r.provider_id = p.id "
+            "WHERE p.draft_of_id = %s AND r.slug = %s AND r.parent_id IS NULL AND s.title = %s",
+            (provider_id, "amazon", title),
+        )[0][0]
+        change = f"/admin/guides/step/{draft_step}/change/"
         page = editor.get(change)
         assert page.status == 200, page.status
         fields = [
@@ -376,6 +396,18 @@ def test_an_editors_change_through_one_instance_is_served_by_the_other(
         response = editor.post(change, [*fields, ("_save", "Save")])
         errors = re.findall(r'<ul class="errorlist[^"]*"[^>]*>.*?</ul>', response.text, re.S)
         assert response.status == 302, f"the admin refused the change: {errors}"
+        assert new_title not in visitor.get(STEPS).text, "a draft reached visitors"
+        # ... and published by a second person (a Publisher, here from a shell).
+        manage(
+            env,
+            "shell",
+            "-c",
+            "from django.contrib.auth.models import Group, User; "
+            "from guides import publishing; from guides.models import Provider; "
+            f"boss = User.objects.create_user({username + '-pub'!r}, is_staff=True); "
+            "boss.groups.add(Group.objects.get(name='Publishers')); "
+            f"publishing.publish(Provider.objects.get(draft_of_id={provider_id}), boss, 'ok')",
+        )
 
         # B serves the change on its very next request: its cached page is gone.
         after = visitor.get(STEPS)
