@@ -237,13 +237,9 @@ class EditorAdmin(StatedLimits, VersionAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         # A new part (a route, a step, a contact) joins a guide that is not live.
         if db_field.related_model is Provider:
-            kwargs["queryset"] = Provider.objects.exclude(
-                status=Status.PUBLISHED, draft_of__isnull=True
-            )
+            kwargs["queryset"] = Provider.objects.editable()
         elif db_field.related_model is Route:
-            kwargs["queryset"] = Route.objects.exclude(
-                provider__status=Status.PUBLISHED, provider__draft_of__isnull=True
-            )
+            kwargs["queryset"] = Route.objects.filter(provider__in=Provider.objects.editable())
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def _refuse_live(self, request, obj) -> HttpResponseRedirect | None:

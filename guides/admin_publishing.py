@@ -123,11 +123,9 @@ class PublishingMixin:
             except publishing.PublishRefused as exc:
                 form.add_error(None, str(exc))
             else:
-                alone = (
-                    " alone, as a superuser: recorded as not reviewed"
-                    if (revision.published_alone)
-                    else ""
-                )
+                alone = ""
+                if revision.published_alone:
+                    alone = " alone, as a superuser: recorded as not reviewed"
                 self.message_user(
                     request,
                     f"Published “{revision.provider}”{alone}: revision {revision.number} is "

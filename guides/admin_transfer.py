@@ -35,7 +35,7 @@ from .importer import (
     import_documents,
     parse_document,
 )
-from .models import Provider, Status
+from .models import Provider
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 PREVIEW_SECONDS = 60 * 60  # how long a preview can be confirmed
@@ -68,9 +68,7 @@ def _file_name(name: str) -> str:
 def _note_editor(user, document) -> None:
     """Whoever imports a guide is one of its editors: they may not publish it themselves."""
     slugs = [entry["slug"] for entry in document.data.get("providers", [])]
-    for provider in Provider.objects.filter(slug__in=slugs).exclude(
-        status=Status.PUBLISHED, draft_of__isnull=True
-    ):
+    for provider in Provider.objects.editable().filter(slug__in=slugs):
         Provider.editors.through.objects.get_or_create(provider_id=provider.pk, user_id=user.pk)
 
 

@@ -209,9 +209,7 @@ def export_data(provider_slugs: Iterable[str] | None = None, *, shared: bool = T
     providers, and (with `shared`) the category and channels they use, so that the file
     can be imported into a site that lacks them."""
     # The guides themselves: a draft of changes is no guide of its own (export_guide).
-    providers_qs = (
-        Provider.objects.filter(draft_of__isnull=True).select_related("category").order_by("slug")
-    )
+    providers_qs = Provider.objects.guides().select_related("category").order_by("slug")
     if provider_slugs is not None:
         wanted = sorted(set(provider_slugs))
         providers = list(providers_qs.filter(slug__in=wanted))

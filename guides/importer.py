@@ -583,7 +583,7 @@ class Importer:
             )
             return
         obj = into or (
-            Provider.objects.filter(slug=entry["slug"], draft_of__isnull=True).first()
+            Provider.objects.guides().filter(slug=entry["slug"]).first()
             or Provider(slug=entry["slug"])
         )
         values = {
@@ -836,7 +836,7 @@ def _exists(key: str, entry: dict) -> bool:
         return Category.objects.filter(slug=entry["slug"]).exists()
     if key == "channels":
         return PurchaseChannel.objects.filter(slug=entry["slug"], parent=None).exists()
-    return Provider.objects.filter(slug=entry["slug"], draft_of__isnull=True).exists()
+    return Provider.objects.guides().filter(slug=entry["slug"]).exists()
 
 
 ENTRY_KIND = {"categories": "category", "channels": "channel", "providers": "provider"}
@@ -912,9 +912,7 @@ def _record_live_changes(documents: list[Document], report: Report) -> None:
     for document in documents:
         for entry in document.data.get("providers", []):
             if entry["slug"] in changed:
-                live = Provider.objects.filter(
-                    slug=entry["slug"], draft_of__isnull=True, status=Status.PUBLISHED
-                ).first()
+                live = Provider.objects.live().filter(slug=entry["slug"]).first()
                 if live is not None:
                     record_import(live, f"Loaded from {document.name} by an import.")
 
@@ -922,9 +920,7 @@ def _record_live_changes(documents: list[Document], report: Report) -> None:
 def _apply_as_draft(importer: Importer, entry: dict, where: Where) -> None:
     from .publishing import start_draft  # it builds on this module
 
-    live = Provider.objects.filter(
-        slug=entry["slug"], draft_of__isnull=True, status=Status.PUBLISHED
-    ).first()
+    live = Provider.objects.live().filter(slug=entry["slug"]).first()
     if live is not None:
         importer.report.warnings.append(
             f"provider {entry['slug']} is live: the file's changes to it go into its draft of "

@@ -118,6 +118,14 @@ class ProviderQuerySet(models.QuerySet):
         changes to live guides (guides/publishing.py)."""
         return self.filter(draft_of__isnull=True)
 
+    def live(self) -> ProviderQuerySet:
+        """The guides visitors read, which nobody edits in place (Provider.is_live)."""
+        return self.filter(status=Status.PUBLISHED, draft_of__isnull=True)
+
+    def editable(self) -> ProviderQuerySet:
+        """Every guide row an editor may change: drafts, and guides not published."""
+        return self.exclude(status=Status.PUBLISHED, draft_of__isnull=True)
+
     def previewed(self) -> ProviderQuerySet:
         """Every guide once, as staff preview it: a live guide that has a draft of changes
         is shown as that draft."""
@@ -245,7 +253,7 @@ class Provider(VisibleText):
         super().clean()
         # A draft shares its guide's slug; it may not take another guide's.
         if self.slug and self.draft_of_id is not None:
-            taken = Provider.objects.filter(slug=self.slug, draft_of__isnull=True)
+            taken = Provider.objects.guides().filter(slug=self.slug)
             if taken.exclude(pk=self.draft_of_id).exists():
                 raise ValidationError({"slug": "Another guide already has this slug."})
 

@@ -23,6 +23,7 @@ live guide will be.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -94,18 +95,11 @@ def note_editor(obj, user) -> None:
 
 
 def _document(provider: Provider, *, status: str = Status.PUBLISHED) -> dict:
-    data = export_guide(provider)
-    entry = data["providers"][0]
-    entry.pop("status", None)
-    if status != Status.DRAFT:
-        # the document says what visitors read: a published guide (the entry lists its
-        # keys in the export's order, status right after the category)
-        data["providers"][0] = {
-            **{k: entry[k] for k in ("slug", "name", "category")},
-            "status": Status(status).value,
-            **{k: v for k, v in entry.items() if k not in ("slug", "name", "category")},
-        }
-    return data
+    """`provider` as the export writes it, with the given status: a revision says what
+    visitors read, a published guide, whichever row (a draft) it was written from."""
+    shown = copy.copy(provider)
+    shown.status = Status(status).value
+    return export_guide(shown)
 
 
 def _copy_verifiers(source: Provider, target: Provider) -> None:
@@ -190,10 +184,6 @@ class Review:
     fields: list[FieldChange]
     pages: list[PageChange]
     editors: list[str]
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.fields or self.pages)
 
 
 SECTION_NAMES = {
@@ -344,11 +334,14 @@ def may_publish(draft: Provider, user) -> Decision:
     return Decision(True)
 
 
-def _lock_revisions(live: Provider) -> int:
+def _last_number(provider: Provider) -> int:
+    return provider.revisions.aggregate(last=Max("number"))["last"] or 0
+
+
+def _next_number(live: Provider) -> int:
     """The next revision number of `live`, recording first, if the guide was published
     before revisions were kept, what visitors read until now: rollback can go back to it."""
-    numbers = GuideRevision.objects.filter(provider=live)
-    last = numbers.aggregate(last=Max("number"))["last"] or 0
+    last = _last_number(live)
     if last == 0 and live.is_live:
         GuideRevision.objects.create(
             provider=live, number=1, document=dumps(_document(live)), message=BASELINE_MESSAGE
@@ -361,7 +354,7 @@ def record_import(live: Provider, message: str) -> GuideRevision:
     """Record what an import (`import_guides`) made the live guide, as its next revision."""
     return GuideRevision.objects.create(
         provider=live,
-        number=(live.revisions.aggregate(last=Max("number"))["last"] or 0) + 1,
+        number=_last_number(live) + 1,
         document=dumps(_document(live)),
         message=message,
     )
@@ -384,18 +377,17 @@ def publish(draft: Provider, user, message: str) -> GuideRevision:
         editors = ", ".join(sorted(u.get_username() for u in draft.editors.all()))
         first = draft.draft_of_id is None
         if first:
-            number = _lock_revisions(draft)  # not live yet: nothing to record before it
+            number = _next_number(draft)  # not live yet: nothing to record before it
             live = draft
             live.status = Status.PUBLISHED
             live.save(update_fields=["status", "updated_at"])
             data = _document(live)
         else:
             live = Provider.objects.select_for_update().get(pk=draft.draft_of_id)
-            review_of = review(draft)
-            if not review_of.changed:
-                raise PublishRefused("The draft changes nothing: there is nothing to publish.")
             data = _document(draft)
-            number = _lock_revisions(live)
+            if not compare_documents(_document(live), data):
+                raise PublishRefused("The draft changes nothing: there is nothing to publish.")
+            number = _next_number(live)
             try:
                 load_guide(data, into=live, status=Status.PUBLISHED)
             except GuideImportError as exc:
@@ -423,7 +415,7 @@ def roll_back(revision: GuideRevision, user, message: str = "") -> GuideRevision
         if not live.is_live:
             raise PublishRefused("This guide is not published: there is nothing to roll back.")
         data = parse_document(f"revision {revision.number}", revision.document).data
-        number = _lock_revisions(live)
+        number = _next_number(live)
         try:
             load_guide(data, into=live, status=Status.PUBLISHED)
         except GuideImportError as exc:

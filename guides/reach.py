@@ -28,7 +28,8 @@ class Reach:
 def channel_reach(channel: PurchaseChannel) -> Reach:
     channels = {channel.pk, *channel.variants.values_list("pk", flat=True)}
     providers = (
-        Provider.objects.filter(Q(routes__channel__in=channels))
+        Provider.objects.guides()
+        .filter(Q(routes__channel__in=channels))
         .distinct()
         .select_related("category")
         .order_by("name")
