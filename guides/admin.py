@@ -46,7 +46,8 @@ from reversion.admin import VersionAdmin
 from reversion.errors import RevertError
 from reversion.models import Version
 
-from . import feedback, flow_map, history, publishing, verification
+from . import channel_publishing, feedback, flow_map, history, publishing, verification
+from .admin_channel_publishing import ChannelPublishingMixin
 from .admin_publishing import PublishingMixin
 from .admin_transfer import GuideTransferMixin
 from .models import (
@@ -172,12 +173,18 @@ class StatedLimits:
 
 
 def _unlocked(obj) -> bool:
-    return publishing.live_guide_of(obj) is None
+    """Whether `obj` may be changed in place: it is no part of a live guide or channel."""
+    return publishing.live_guide_of(obj) is None and channel_publishing.live_channel_of(obj) is None
+
+
+def _note_editor(obj, user) -> None:
+    publishing.note_editor(obj, user)
+    channel_publishing.note_channel_editor(obj, user)
 
 
 class LockedWhenLive:
-    """An inline of a live guide's page (or of one of its routes) is read-only: the guide
-    is changed in its draft."""
+    """An inline of a live guide's page (or of one of its routes), or of a live channel's,
+    is read-only: the guide or channel is changed in its draft."""
 
     def has_add_permission(self, request, obj=None):
         return super().has_add_permission(request, obj) and _unlocked(obj)
@@ -223,15 +230,15 @@ class EditorAdmin(StatedLimits, VersionAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        publishing.note_editor(obj, request.user)
+        _note_editor(obj, request.user)
 
     def delete_model(self, request, obj):
-        publishing.note_editor(obj, request.user)
+        _note_editor(obj, request.user)
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
-            publishing.note_editor(obj, request.user)
+            _note_editor(obj, request.user)
         super().delete_queryset(request, queryset)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -240,6 +247,12 @@ class EditorAdmin(StatedLimits, VersionAdmin):
             kwargs["queryset"] = Provider.objects.editable()
         elif db_field.related_model is Route:
             kwargs["queryset"] = Route.objects.filter(provider__in=Provider.objects.editable())
+        elif db_field.related_model is PurchaseChannel and db_field.model is Route:
+            # An answer sends visitors to a channel they can read, never to a draft of one.
+            kwargs["queryset"] = PurchaseChannel.objects.live()
+        elif db_field.related_model is PurchaseChannel:
+            # A new step or contact of a channel joins a draft of changes to it.
+            kwargs["queryset"] = PurchaseChannel.objects.drafts()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def _refuse_live(self, request, obj) -> HttpResponseRedirect | None:
@@ -247,7 +260,18 @@ class EditorAdmin(StatedLimits, VersionAdmin):
         revision instead, or changed in its draft."""
         live = publishing.live_guide_of(obj)
         if live is None:
-            return None
+            channel = channel_publishing.live_channel_of(obj)
+            if channel is None:
+                return None
+            self.message_user(
+                request,
+                f"The channel “{channel}” is live: an earlier version is not brought back "
+                "into it. Change it in its draft of changes instead.",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(
+                reverse("admin:guides_purchasechannel_change", args=[channel.pk])
+            )
         self.message_user(
             request,
             f"“{live}” is live: an earlier version is not brought back into it. Roll the "
@@ -879,9 +903,10 @@ class ChannelContactInline(ContactInline):
 
 
 @admin.register(PurchaseChannel)
-class PurchaseChannelAdmin(EditorAdmin):
+class PurchaseChannelAdmin(ChannelPublishingMixin, EditorAdmin):
     list_display = [
         "__str__",
+        "state",
         "kind",
         "online",
         "position",
@@ -905,7 +930,7 @@ class PurchaseChannelAdmin(EditorAdmin):
         """Every answer page that shows this channel's steps: what a change here reaches."""
         if channel.pk is None:
             return "—"
-        found = channel_reach(channel)
+        found = channel_reach(channel.whole.draft_of or channel.whole)
         items = format_html_join(
             "",
             '<li><a href="{}">{}: {}</a></li>',
@@ -922,10 +947,46 @@ class PurchaseChannelAdmin(EditorAdmin):
         return (
             super()
             .get_queryset(request)
-            .select_related("parent")
-            .annotate(step_count=Count("steps"))
+            .select_related("parent", "draft_of")
+            .annotate(
+                step_count=Count("steps"),
+                has_draft=Exists(PurchaseChannel.objects.filter(draft_of=OuterRef("pk"))),
+            )
             .order_by(*PurchaseChannel._meta.ordering)
         )
+
+    def get_search_results(self, request, queryset, search_term):
+        """The autocomplete offers what the field may take (formfield_for_foreignkey): an
+        answer's channel is a live one; a new step's or contact's, a draft of changes."""
+        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+        if request.path == reverse("admin:autocomplete") and request.GET.get("field_name") == (
+            "channel"
+        ):
+            live = request.GET.get("model_name") == "route"
+            queryset = queryset.live() if live else queryset.drafts()
+        return queryset, duplicates
+
+    @admin.display(description="Status")
+    def state(self, channel: PurchaseChannel) -> str:
+        if channel.draft_of_id:
+            return "Draft of changes"
+        if channel.parent_id:
+            return "Variant"
+        return "Live, draft open" if channel.has_draft else "Live"
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        channel = None
+        if object_id is not None and str(unquote(object_id)).isdigit():
+            channel = PurchaseChannel.objects.filter(pk=unquote(object_id)).first()
+        if channel is not None and not channel.is_draft:
+            whole = channel.whole
+            extra_context = {
+                **(extra_context or {}),
+                "open_draft": PurchaseChannel.objects.filter(draft_of=whole).first(),
+                "may_draft": super(EditorAdmin, self).has_change_permission(request),
+                "reach": channel_reach(whole),
+            }
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_inlines(self, request, obj):
         # A new channel's steps wait for the channel to exist (save, then add them).
@@ -939,7 +1000,8 @@ class PurchaseChannelAdmin(EditorAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         parent = form.base_fields.get("parent")
         if parent is not None:
-            tops = PurchaseChannel.objects.filter(parent__isnull=True)
+            # A new variant joins a draft of changes to a channel, not the live channel.
+            tops = PurchaseChannel.objects.filter(parent__isnull=True, draft_of__isnull=False)
             if obj is not None:
                 tops = tops.exclude(pk=obj.pk)
             parent.queryset = tops

@@ -435,12 +435,12 @@ def _channels(queryset) -> list[dict]:
 
 @api_view
 def channels(request: HttpRequest) -> dict:
-    return {"results": _channels(PurchaseChannel.objects.all())}
+    return {"results": _channels(PurchaseChannel.objects.live())}
 
 
 @api_view
 def channel(request: HttpRequest, slug: str) -> dict:
-    found = _channels(PurchaseChannel.objects.filter(slug=slug))
+    found = _channels(PurchaseChannel.objects.live().filter(slug=slug))
     if not found:
         raise ApiError(404, f"No channel {slug!r}.")
     count = _sold_through(Provider.objects.published(), slug).count()

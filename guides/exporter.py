@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 import yaml
-from django.db.models import F
+from django.db.models import F, Q
 
 from .importer import (
     DEFAULT_DIFFICULTY,
@@ -124,13 +124,16 @@ class _Loaded:
         for question in Question.objects.filter(provider__in=provider_ids):
             self.questions[question.provider_id].append(question)
 
-        channels = PurchaseChannel.objects.all()
+        # Drafts of changes to channels are no channels of their own (export_channel).
+        channels = PurchaseChannel.objects.live()
         channel_steps = Step.objects.filter(channel__isnull=False)
         channel_contacts = OfficialContact.objects.filter(channel__isnull=False)
         if channel_ids is not None:
-            channels = channels.filter(pk__in=channel_ids) | channels.filter(parent__in=channel_ids)
-            channel_steps = channel_steps.filter(channel__in=channels)
-            channel_contacts = channel_contacts.filter(channel__in=channels)
+            channels = PurchaseChannel.objects.filter(
+                Q(pk__in=channel_ids) | Q(parent__in=channel_ids)
+            )
+        channel_steps = channel_steps.filter(channel__in=channels)
+        channel_contacts = channel_contacts.filter(channel__in=channels)
         self.channels = list(channels.order_by(F("parent_id").asc(nulls_first=True)))
         for step in channel_steps.select_related("contact"):
             self.steps_by_channel[step.channel_id].append(step)
@@ -264,6 +267,17 @@ def export_guide(provider: Provider) -> dict:
     alone (no categories, no channels): what a guide revision stores (guides/publishing.py)."""
     loaded = _Loaded([provider], set())
     return {"providers": [_provider(provider, loaded)]}
+
+
+def export_channel(channel: PurchaseChannel) -> dict:
+    """One whole channel row, a live channel or a draft of changes to one, with its variants,
+    as a document holding it alone: what a channel revision stores (channel_publishing.py)."""
+    loaded = _Loaded([], {channel.pk})
+    variants = [c for c in loaded.channels if c.parent_id == channel.pk]
+    for variant in variants:
+        variant.parent = channel
+    variants.sort(key=lambda v: (v.position, v.name, v.slug))
+    return {"channels": [_channel(channel, variants, loaded)]}
 
 
 def _category(category: Category) -> dict:

@@ -125,9 +125,10 @@ def _path_routes(flow: services.Flow) -> list:
     return routes
 
 
-def build(provider: Provider) -> FlowMap:
-    """The map of `provider`'s flow, read afresh (drafts too: it is for editors)."""
-    guide = services.Guide(provider)
+def build(provider: Provider, overlay=None) -> FlowMap:
+    """The map of `provider`'s flow, read afresh (drafts too: it is for editors); with
+    `overlay`, as it will read once a draft of one of its channels is published."""
+    guide = services.Guide(provider, overlay=overlay)
     guide.load_all_steps()
     leaves: list[Leaf] = []
 

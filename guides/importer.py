@@ -532,8 +532,24 @@ class Importer:
         key = ("category", entry["slug"])
         self._save(obj, where, values, kind="category", label=entry["slug"], entry=key)
 
-    def channel(self, entry: dict, where: Where, parent=None, position: int = 0) -> None:
-        obj = PurchaseChannel.objects.filter(slug=entry["slug"], parent=parent).first()
+    def channel(
+        self,
+        entry: dict,
+        where: Where,
+        parent=None,
+        position: int = 0,
+        *,
+        into: PurchaseChannel | None = None,
+    ) -> None:
+        """Sync a channel with its contacts, steps and variants; `into`, a whole channel row
+        to load it into (a draft of changes, or the live channel it is published into),
+        instead of the live channel of its slug."""
+        if into is not None:
+            obj = into
+        elif parent is None:
+            obj = PurchaseChannel.objects.live().filter(slug=entry["slug"], parent=None).first()
+        else:
+            obj = PurchaseChannel.objects.filter(slug=entry["slug"], parent=parent).first()
         obj = obj or PurchaseChannel(slug=entry["slug"], parent=parent)
         top = parent.slug if parent else entry["slug"]
         label = f"{parent.slug}/{entry['slug']}" if parent else entry["slug"]
@@ -663,9 +679,11 @@ class Importer:
             label = f"{prefix}/{entry['slug']}"
             channel = None
             if entry.get("channel"):
-                channel = PurchaseChannel.objects.filter(
-                    slug=entry["channel"], parent__isnull=True
-                ).first()
+                channel = (
+                    PurchaseChannel.objects.live()
+                    .filter(slug=entry["channel"], parent__isnull=True)
+                    .first()
+                )
                 if channel is None:
                     self.errors.append(
                         f"{here.at('channel')}: channel: no channel {entry['channel']!r}"
@@ -835,7 +853,7 @@ def _exists(key: str, entry: dict) -> bool:
     if key == "categories":
         return Category.objects.filter(slug=entry["slug"]).exists()
     if key == "channels":
-        return PurchaseChannel.objects.filter(slug=entry["slug"], parent=None).exists()
+        return PurchaseChannel.objects.live().filter(slug=entry["slug"], parent=None).exists()
     return Provider.objects.guides().filter(slug=entry["slug"]).exists()
 
 
@@ -880,6 +898,8 @@ def import_documents(
                         where = Where(document, (key, index))
                         if as_drafts and key == "providers":
                             _apply_as_draft(importer, entry, where)
+                        elif as_drafts and key == "channels":
+                            _apply_channel_as_draft(importer, entry, where)
                         else:
                             apply(entry, where)
             if importer.errors:
@@ -906,15 +926,22 @@ def import_documents(
 def _record_live_changes(documents: list[Document], report: Report) -> None:
     """A live guide the import changed went live without a review page: it is recorded as a
     revision all the same, so that the guide's revisions always end with what visitors read."""
+    from .channel_publishing import record_channel_import
     from .publishing import record_import  # it builds on this module
 
-    changed = {change.entry[1] for change in report.changes if change.entry[0] == "provider"}
+    changed = {change.entry for change in report.changes}
     for document in documents:
+        message = f"Loaded from {document.name} by an import."
         for entry in document.data.get("providers", []):
-            if entry["slug"] in changed:
+            if ("provider", entry["slug"]) in changed:
                 live = Provider.objects.live().filter(slug=entry["slug"]).first()
                 if live is not None:
-                    record_import(live, f"Loaded from {document.name} by an import.")
+                    record_import(live, message)
+        for entry in document.data.get("channels", []):
+            if ("channel", entry["slug"]) in changed:
+                channel = PurchaseChannel.objects.live().filter(slug=entry["slug"], parent=None)
+                if (live_channel := channel.first()) is not None:
+                    record_channel_import(live_channel, message)
 
 
 def _apply_as_draft(importer: Importer, entry: dict, where: Where) -> None:
@@ -934,6 +961,34 @@ def _apply_as_draft(importer: Importer, entry: dict, where: Where) -> None:
             "publishes it from its review page."
         )
     importer.provider(entry, where, status=Status.DRAFT)
+
+
+def _apply_channel_as_draft(importer: Importer, entry: dict, where: Where) -> None:
+    from .channel_publishing import start_channel_draft  # it builds on this module
+
+    live = PurchaseChannel.objects.live().filter(slug=entry["slug"], parent=None).first()
+    if live is None:
+        importer.channel(entry, where)
+        return
+    importer.report.warnings.append(
+        f"channel {entry['slug']} is shared by live guides: the file's changes to it go into "
+        "its draft of changes, which a second person reviews and publishes."
+    )
+    importer.channel(entry, where, into=start_channel_draft(live))
+
+
+def load_channel(data: dict, into: PurchaseChannel) -> Report:
+    """Load a document holding one channel (exporter.export_channel) into the whole channel
+    row `into`, in place, as `load_guide` loads a guide; GuideImportError on any fault."""
+    document = Document(f"channel {into.slug}", _plain(data))
+    check_documents([document])
+    importer = Importer()
+    with transaction.atomic():
+        importer.channel(document.data["channels"][0], Where(document, ("channels", 0)), into=into)
+        if importer.errors:
+            raise GuideImportError(importer.errors)
+    content_version.bump()
+    return importer.report
 
 
 def load_guide(data: dict, into: Provider, *, status: str) -> Report:

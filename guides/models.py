@@ -286,6 +286,16 @@ CHANNEL_METHODS = {
 }
 
 
+class PurchaseChannelQuerySet(models.QuerySet):
+    def live(self) -> PurchaseChannelQuerySet:
+        """The channels visitors read: not drafts of changes, nor variants of one."""
+        return self.filter(draft_of__isnull=True, parent__draft_of__isnull=True)
+
+    def drafts(self) -> PurchaseChannelQuerySet:
+        """Drafts of changes to channels, and their variants."""
+        return self.filter(Q(draft_of__isnull=False) | Q(parent__draft_of__isnull=False))
+
+
 class PurchaseChannel(VisibleText):
     """A place where things are bought, shared by every provider sold there.
 
@@ -320,15 +330,37 @@ class PurchaseChannel(VisibleText):
     position = models.PositiveIntegerField(default=0, validators=position_validators)
     sources = models.TextField(blank=True, max_length=SHORT_TEXT, help_text="One URL per line.")
     last_verified_on = models.DateField(null=True, blank=True)
+    # A channel that visitors read is never edited in place, as a guide is not: editors change
+    # a draft of it (a copy with its variants, steps and contacts, `draft_of` the live
+    # channel), which a second person reviews and publishes (channel_publishing.py).
+    draft_of = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="draft",
+        editable=False,
+        help_text="The channel this draft changes.",
+    )
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", editable=False
+    )
+
+    objects = PurchaseChannelQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["slug"],
-                condition=Q(parent__isnull=True),
+                condition=Q(parent__isnull=True, draft_of__isnull=True),
                 name="channel_unique_top_slug",
                 violation_error_message="A channel with this slug already exists.",
+            ),
+            models.CheckConstraint(
+                condition=Q(draft_of__isnull=True) | Q(parent__isnull=True),
+                name="channel_draft_is_whole",
+                violation_error_message="A draft is of a whole channel, not of a variant.",
             ),
             models.UniqueConstraint(
                 fields=["parent", "slug"],
@@ -354,6 +386,16 @@ class PurchaseChannel(VisibleText):
     @property
     def method(self) -> str:
         return CHANNEL_METHODS.get(self.kind, self.get_kind_display())
+
+    @property
+    def whole(self) -> PurchaseChannel:
+        """The channel itself, or the channel a variant belongs to."""
+        return self.parent if self.parent_id else self
+
+    @property
+    def is_draft(self) -> bool:
+        """Whether this is a draft of changes to a channel, or a variant of one."""
+        return self.whole.draft_of_id is not None
 
     def phone_owner(self) -> phones.Owner | None:
         return phones.channel_owner(self)
@@ -842,6 +884,40 @@ class GuideRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider.name}, revision {self.number}"
+
+
+class ChannelRevision(models.Model):
+    """One publication of a shared channel: the channel with its variants, steps and contacts
+    as it went live, in the export format, like a guide's revision."""
+
+    channel = models.ForeignKey(PurchaseChannel, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    document = models.TextField(help_text="The channel as it went live, in the export format.")
+    message = models.CharField(max_length=500, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(auto_now_add=True)
+    edited_by = models.CharField(
+        max_length=500, blank=True, help_text="Who made the change that was published."
+    )
+    published_alone = models.BooleanField(
+        default=False, help_text="A superuser published a change of their own, unreviewed."
+    )
+    reached = models.TextField(
+        blank=True, help_text="The answer pages of guides the change reached, one per line."
+    )
+
+    class Meta:
+        ordering = ["channel", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "number"], name="channel_revision_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel.name}, revision {self.number}"
 
 
 class GuideRequest(models.Model):

@@ -93,8 +93,16 @@ def audit_provider(provider: Provider, user) -> list[Problem]:
             "parent"
         )
     }
+    return audit_pages([start, *sorted(channels)], allowed, user, within=start)
+
+
+def audit_pages(
+    starts: list[str], allowed: frozenset[str], user, *, within: str | None = None
+) -> list[Problem]:
+    """Render `starts` (as `user` sees them) and, with `within`, every page they link to
+    under that address; return each number on them that is not in `allowed`."""
     factory = RequestFactory()
-    queue = deque([start, *sorted(channels)])
+    queue = deque(starts)
     seen = set(queue)
     problems: list[Problem] = []
     while queue and len(seen) <= MAX_PAGES:
@@ -108,9 +116,9 @@ def audit_provider(provider: Provider, user) -> list[Problem]:
         ):
             if number.e164 not in allowed:
                 problems.append(Problem(path, number.raw, number.e164))
-        for link in links:
+        for link in links if within else []:
             link = link.split("#")[0].split("?")[0]
-            if link.startswith(start) and link not in seen:
+            if link.startswith(within) and link not in seen:
                 seen.add(link)
                 queue.append(link)
     return problems

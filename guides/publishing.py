@@ -192,6 +192,7 @@ SECTION_NAMES = {
     "contacts": "contact",
     "notes": "note",
     "questions": "question",
+    "variants": "variant",
 }
 
 
@@ -214,6 +215,8 @@ def _flatten(value, where: str, out: dict[str, str]) -> None:
 def _element_name(where: str, key: str, index: int, element) -> str:
     if key == "routes" and isinstance(element, dict):
         head = f"Answer “{element.get('slug', index)}”"
+    elif key == "variants" and isinstance(element, dict):
+        head = f"variant “{element.get('slug', index)}”"
     elif key == "contacts" and isinstance(element, dict):
         head = f"contact {element.get('kind', '')} {element.get('value', index)}".rstrip()
     else:
@@ -221,14 +224,17 @@ def _element_name(where: str, key: str, index: int, element) -> str:
     return f"{where} → {head}" if where else head[0].upper() + head[1:]
 
 
-def compare_documents(before: dict | None, after: dict | None) -> list[FieldChange]:
-    """What differs between two guide documents, field by field."""
+def compare_documents(
+    before: dict | None, after: dict | None, kind: str = "providers"
+) -> list[FieldChange]:
+    """What differs between two documents of one guide (or, `kind` "channels", of one
+    channel), field by field."""
     old: dict[str, str] = {}
     new: dict[str, str] = {}
     if before:
-        _flatten(before["providers"][0], "", old)
+        _flatten(before[kind][0], "", old)
     if after:
-        _flatten(after["providers"][0], "", new)
+        _flatten(after[kind][0], "", new)
     names = list(dict.fromkeys([*old, *new]))
     return [
         FieldChange(name, old.get(name, ""), new.get(name, ""))
@@ -248,11 +254,17 @@ def _step_text(step: Step) -> str:
     return "\n".join(part for part in parts if part)
 
 
-def _pages(provider: Provider | None) -> dict[str, tuple[list[str], list[tuple[str, str, str]]]]:
+Pages = dict[str, tuple[list[str], list[tuple[str, str, str]]]]
+
+
+def pages_of(provider: Provider | None, overlay=None) -> Pages:
+    """Every page of steps of `provider`'s flow, by path: its answers and its steps (title,
+    text, where each comes from), as visitors read them; with `overlay`, with a draft of a
+    channel in the place of the live channel (channel_publishing.ChannelOverlay)."""
     if provider is None:
         return {}
     pages = {}
-    for leaf in flow_map.build(provider).leaves:
+    for leaf in flow_map.build(provider, overlay=overlay).leaves:
         steps = [(item.step.title, _step_text(item.step), item.origin) for item in leaf.steps]
         pages[leaf.path] = (leaf.answers, steps)
     return pages
@@ -260,7 +272,11 @@ def _pages(provider: Provider | None) -> dict[str, tuple[list[str], list[tuple[s
 
 def compare_pages(live: Provider | None, draft: Provider) -> list[PageChange]:
     """The pages of steps that differ, each step numbered as visitors see it."""
-    before, after = _pages(live), _pages(draft)
+    return compare_page_sets(pages_of(live), pages_of(draft))
+
+
+def compare_page_sets(before: Pages, after: Pages) -> list[PageChange]:
+    """The pages that differ between two sets of pages of one guide."""
     changes = []
     for path in dict.fromkeys([*after, *before]):
         if path not in before:

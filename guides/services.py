@@ -170,9 +170,14 @@ class Guide:
     and the questions (one query each). Templates keep the HTML of the parts of its pages
     that show nothing but the guide in `fragments` (the `{% kept %}` tag)."""
 
-    def __init__(self, provider: Provider) -> None:
+    def __init__(self, provider: Provider, overlay=None) -> None:
         self.provider = provider
         self.tree = RouteTree(provider)
+        # A draft of a channel shown in its live channel's place, for its review page
+        # (channel_publishing.ChannelOverlay); never for visitors, and never kept.
+        self.overlay = overlay
+        if overlay is not None:
+            overlay.apply(self.tree)
         self._variants: dict[int, list[PurchaseChannel]] | None = None
         self._steps: dict[tuple, list[Step]] = {}
         self._all_steps: list[Step] | None = None
@@ -215,6 +220,8 @@ class Guide:
                 variants = PurchaseChannel.objects.filter(parent__in=channels)
                 for variant in variants.order_by("position", "name"):
                     self._variants.setdefault(variant.parent_id, []).append(variant)
+            if self.overlay is not None:
+                self._variants[self.overlay.top.pk] = self.overlay.variants
         return self._variants
 
     def variants(self, channel: PurchaseChannel) -> list[PurchaseChannel]:
@@ -224,6 +231,8 @@ class Guide:
         self, path: list[Route], channel: PurchaseChannel | None, variant: PurchaseChannel | None
     ) -> list[Step]:
         key = (tuple(route.pk for route in path), channel and channel.pk, variant and variant.pk)
+        if self.overlay is not None:
+            self.load_all_steps()
         if key not in self._steps:
             if self._all_steps is not None:
                 self._steps[key] = arrange_steps(self._all_steps, path, channel, variant)
@@ -238,15 +247,14 @@ class Guide:
             channel_ids = self.channel_ids | {
                 variant.pk for variants in self.variants_by_channel.values() for variant in variants
             }
-            self._all_steps = hide_unverified_contacts(
-                list(
-                    Step.objects.filter(
-                        Q(route__provider=self.provider) | Q(channel_id__in=channel_ids)
-                    )
-                    .select_related("contact")
-                    .order_by("position", "pk")
-                )
-            )
+            found = Step.objects.filter(
+                Q(route__provider=self.provider) | Q(channel_id__in=channel_ids)
+            ).select_related("contact")
+            if self.overlay is not None:
+                found = self.overlay.steps_with(found)
+            else:
+                found = list(found.order_by("position", "pk"))
+            self._all_steps = hide_unverified_contacts(found)
 
     @property
     def notes(self) -> dict[str, list]:

@@ -43,7 +43,8 @@ class ChannelSitemap(Sitemap):
     priority = 0.5
 
     def items(self):
-        return PurchaseChannel.objects.filter(parent__isnull=True).order_by("position", "name")
+        tops = PurchaseChannel.objects.live().filter(parent__isnull=True)
+        return tops.order_by("position", "name")
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,9 @@ def flow_pages() -> list[FlowPage]:
     )
     channels = {
         channel.pk: channel
-        for channel in PurchaseChannel.objects.only("parent_id", "slug").order_by("position", "pk")
+        for channel in PurchaseChannel.objects.live()
+        .only("parent_id", "slug")
+        .order_by("position", "pk")
     }
     variants: dict[int, list[str]] = {}
     for channel in channels.values():

@@ -140,7 +140,10 @@ def provider_flow(request: HtmxHttpRequest, provider: str, route_path: str = "")
 
 @require_safe
 def channel(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    channel = get_object_or_404(PurchaseChannel, slug=slug, parent__isnull=True)
+    channels = PurchaseChannel.objects.filter(slug=slug, parent__isnull=True)
+    live = channel = get_object_or_404(channels.live())
+    if previews_drafts(services.viewer(request)):  # staff read a draft of changes in its place
+        channel = channels.filter(draft_of=live).first() or live
     variant_steps = Prefetch("steps", queryset=Step.objects.select_related("contact"))
     variants = list(channel.variants.prefetch_related(variant_steps))
     for variant in variants:
@@ -148,7 +151,7 @@ def channel(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     steps = services.hide_unverified_contacts(list(channel.steps.select_related("contact")))
     providers = list(
         Provider.objects.visible_to(services.viewer(request))
-        .filter(Q(routes__channel=channel) | Q(routes__channel__parent=channel))
+        .filter(Q(routes__channel=live) | Q(routes__channel__parent=live))
         .distinct()
         .order_by("name")
     )

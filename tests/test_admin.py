@@ -19,6 +19,7 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from guides import channel_publishing
 from guides.models import (
     Category,
     Feedback,
@@ -229,7 +230,12 @@ def test_admin_page_renders(editor, guide, model, view):
     obj = getattr(guide, SAMPLE[model])
     args = () if view in {"changelist", "add"} else (obj.pk,)
     response = editor.get(admin_url(model, view, *args))
-    assert response.status_code == (403 if view == "add" and model in NO_ADD else 200)
+    # A live channel is changed in a draft of it, and not deleted in place (its draft is).
+    refused = (view == "add" and model in NO_ADD) or (view == "delete" and model is PurchaseChannel)
+    assert response.status_code == (403 if refused else 200)
+    if view == "delete" and model is PurchaseChannel:
+        draft = channel_publishing.start_channel_draft(obj)
+        assert editor.get(admin_url(model, view, draft.pk)).status_code == 200
 
 
 @pytest.mark.parametrize("name", ["variant", "region_a", "store_step", "note"])
@@ -454,28 +460,32 @@ def test_reordering_while_deleting_the_row_whose_position_is_taken(editor, guide
 
 
 def test_swapping_standard_steps_and_variants_of_a_channel(editor, guide):
-    second = factories.make_step(channel=guide.store, title="Tap Cancel", position=2)
-    iphone = factories.make_channel(
-        name="On an iPhone", slug="iphone", parent=guide.store, position=2
-    )
-    url = change_url(guide.store)
+    # A live channel is changed in its draft of changes.
+    factories.make_step(channel=guide.store, title="Tap Cancel", position=2)
+    factories.make_channel(name="On an iPhone", slug="iphone", parent=guide.store, position=2)
+    draft = channel_publishing.start_channel_draft(guide.store)
+    first, second = draft.steps.order_by("position")
+    mac, iphone = draft.variants.order_by("position")
+    url = change_url(draft)
     rows = form_data(editor.get(url))
     response, _ = edit(
         editor,
         url,
         {
-            row(rows, "steps", guide.store_step): {"position": 2},
+            row(rows, "steps", first): {"position": 2},
             row(rows, "steps", second): {"position": 1},
-            row(rows, "variants", guide.variant): {"position": 2},
+            row(rows, "variants", mac): {"position": 2},
             row(rows, "variants", iphone): {"position": 1},
         },
     )
     assert_saved(response)
+    assert [step.title for step in draft.steps.all()] == ["Tap Cancel", "Open your subscriptions"]
+    assert [channel.name for channel in draft.variants.all()] == ["On an iPhone", "On a Mac"]
+    # The live channel is as it was.
     assert [step.title for step in guide.store.steps.all()] == [
-        "Tap Cancel",
         "Open your subscriptions",
+        "Tap Cancel",
     ]
-    assert [channel.name for channel in guide.store.variants.all()] == ["On an iPhone", "On a Mac"]
 
 
 def test_swapping_answers_in_a_routes_own_page(editor, guide):

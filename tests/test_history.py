@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from reversion.models import Version
 
+from guides import channel_publishing
 from guides.models import Provider, Route, Step
 from tests import factories
 from tests.test_admin import (  # noqa: F401 (fixtures: every page as in production)
@@ -237,9 +238,10 @@ def test_an_editor_cannot_publish_by_reverting(editor, route):
 
 
 def test_a_channels_history_and_revert(editor, db):
-    store = factories.make_channel(name="Store", slug="store")
+    live = factories.make_channel(name="Store", slug="store")
     for position in (1, 2):
-        factories.make_step(channel=store, title=f"Store step {position}", position=position)
+        factories.make_step(channel=live, title=f"Store step {position}", position=position)
+    store = channel_publishing.start_channel_draft(live)  # a live channel changes in a draft
     save_unchanged(editor, store)
     before = versions(store)[0]
     url = change_url(store)

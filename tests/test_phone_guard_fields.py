@@ -34,7 +34,7 @@ from tests.test_phones import SCAM_E164, SCAM_WRITINGS
 VISITOR_SUBMITTED = {"Feedback", "GuideRequest"}
 # Records staff alone read. A revision's document is what went live: loaded into the guarded
 # models above, every row checked again (tests/test_publishing.py).
-STAFF_RECORDS = {"GuideRevision"}
+STAFF_RECORDS = {"GuideRevision", "ChannelRevision"}
 
 # The spellings of issue 11, beside the older ones of test_phones.
 SPELLINGS = [

@@ -1,0 +1,137 @@
+"""Publishing shared channels in the admin (guides/channel_publishing.py): open a draft of a
+live channel, review it with every guide and answer page it reaches, publish it, and list
+the channel's revisions. Plain forms, as for guides (guides/admin_publishing.py)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.views.decorators.http import require_POST
+
+from . import channel_publishing
+from .admin_publishing import PublishForm
+from .models import ChannelRevision, PurchaseChannel
+from .publishing import PublishRefused
+
+
+def _change_url(channel: PurchaseChannel) -> str:
+    return reverse("admin:guides_purchasechannel_change", args=[channel.pk])
+
+
+class ChannelPublishingMixin:
+    """The PurchaseChannelAdmin's pages for drafts, review and revisions."""
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        urls = [
+            path(
+                "<int:object_id>/draft/",
+                view(require_POST(self.start_draft_view)),
+                name="guides_purchasechannel_draft",
+            ),
+            path(
+                "<int:object_id>/review/",
+                view(self.review_view),
+                name="guides_purchasechannel_review",
+            ),
+            path(
+                "<int:object_id>/revisions/",
+                view(self.revisions_view),
+                name="guides_purchasechannel_revisions",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    def _channel(self, request: HttpRequest, object_id: int) -> PurchaseChannel:
+        channel = PurchaseChannel.objects.select_related("parent", "draft_of").filter(pk=object_id)
+        channel = channel.first()
+        if channel is None:
+            raise Http404("No such channel.")
+        if not self.has_view_or_change_permission(request, channel):
+            raise PermissionDenied
+        return channel.whole
+
+    def _context(self, request, channel: PurchaseChannel, title: str, **extra) -> dict:
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": channel,
+            "title": title,
+            **extra,
+        }
+
+    def start_draft_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        live = self._channel(request, object_id)
+        if not super().has_change_permission(request):  # an Editor, not a reader
+            raise PermissionDenied
+        if live.draft_of_id is not None:
+            return HttpResponseRedirect(_change_url(live))
+        draft = channel_publishing.start_channel_draft(live)
+        self.message_user(
+            request,
+            f"This is a draft of changes to the channel “{live}”. Visitors of every guide that "
+            "uses it keep reading the live channel until a Publisher who did not change the "
+            "draft reviews and publishes it.",
+            messages.INFO,
+        )
+        return HttpResponseRedirect(_change_url(draft))
+
+    def review_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        draft = self._channel(request, object_id)
+        if draft.draft_of_id is None:
+            open_draft = PurchaseChannel.objects.filter(draft_of=draft).first()
+            if open_draft is None:
+                self.message_user(
+                    request, f"“{draft}” has no draft of changes to review.", messages.INFO
+                )
+                return HttpResponseRedirect(_change_url(draft))
+            draft = open_draft
+        form = PublishForm(request.POST if request.method == "POST" else None)
+        decision = channel_publishing.may_publish_channel(draft, request.user)
+        if request.method == "POST" and form.is_valid():
+            if not decision.allowed:
+                raise PermissionDenied(decision.reason)
+            try:
+                revision = channel_publishing.publish_channel(
+                    draft, request.user, form.cleaned_data["message"]
+                )
+            except PublishRefused as exc:
+                form.add_error(None, str(exc))
+            else:
+                alone = " alone, as a superuser: recorded as not reviewed" * bool(
+                    revision.published_alone
+                )
+                self.message_user(
+                    request,
+                    f"Published the channel “{revision.channel}”{alone}: revision "
+                    f"{revision.number} is what visitors read now.",
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:guides_purchasechannel_revisions", args=[revision.channel_id])
+                )
+        context = self._context(
+            request,
+            draft,
+            f"Review the channel “{draft}” before publishing",
+            review=channel_publishing.channel_review(draft),
+            form=form,
+            decision=decision,
+        )
+        return TemplateResponse(request, "admin/guides/purchasechannel/review.html", context)
+
+    def revisions_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        channel = self._channel(request, object_id)
+        live = channel.draft_of or channel
+        revisions = ChannelRevision.objects.filter(channel=live).select_related("published_by")
+        context = self._context(
+            request,
+            live,
+            f"Revisions of the channel “{live}”",
+            revisions=list(revisions),
+            draft=PurchaseChannel.objects.filter(draft_of=live).first(),
+        )
+        return TemplateResponse(request, "admin/guides/purchasechannel/revisions.html", context)

@@ -1,0 +1,331 @@
+"""Publishing a shared channel: a change to a channel's steps reaches every guide that sends
+visitors there, so it waits for a second person's review, as a guide's change does
+(guides/publishing.py).
+
+A channel that visitors read is never edited in place. An editor opens a *draft* of it: a
+copy of the whole channel (a PurchaseChannel row with `draft_of` the live one), with its
+variants, standard steps and contacts. Visitors keep reading the live rows; staff preview
+the draft on the channel's page, marked "Draft".
+
+The review shows what differs field by field, and every guide and answer page the channel's
+steps reach, each page as it reads now and as it will read: the guides' flows are walked by
+the visitors' own engine with the draft in the live channel's place (`ChannelOverlay`). A
+Publisher who did not change the draft publishes it: the draft is written out in the export
+format (exporter.export_channel), stored as the channel's next `ChannelRevision`, and
+loaded into the live rows in place (a step keeps its identity, and what visitors reported
+about it). The draft then goes.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import transaction
+from django.db.models import Max
+
+from . import page_audit, phones
+from .exporter import dumps, export_channel
+from .importer import GuideImportError, load_channel
+from .models import ChannelRevision, OfficialContact, Provider, PurchaseChannel, Route, Step
+from .publishing import (
+    Decision,
+    FieldChange,
+    PageChange,
+    PublishRefused,
+    compare_documents,
+    compare_page_sets,
+    pages_of,
+)
+from .reach import Reach, channel_reach
+
+BASELINE_MESSAGE = "As it was published before revisions were kept."
+
+
+# Which channel a row belongs to ---------------------------------------------------------------
+
+
+def channel_of(obj) -> PurchaseChannel | None:
+    """The whole channel row (live, or a draft of changes) `obj` is part of, or None."""
+    try:
+        if isinstance(obj, PurchaseChannel):
+            return obj.whole
+        if isinstance(obj, Step | OfficialContact) and obj.channel_id:
+            return obj.channel.whole
+    except ObjectDoesNotExist:  # what it belonged to is gone
+        return None
+    return None
+
+
+def live_channel_of(obj) -> PurchaseChannel | None:
+    """The live channel `obj` is part of, which nobody edits in place; or None."""
+    channel = channel_of(obj) if obj is not None and obj.pk is not None else None
+    return channel if channel is not None and channel.draft_of_id is None else None
+
+
+def note_channel_editor(obj, user) -> None:
+    """Remember that `user` changed `obj`'s channel draft: they may not publish it alone."""
+    channel = channel_of(obj)
+    if channel is not None and channel.draft_of_id is not None and user.is_authenticated:
+        PurchaseChannel.editors.through.objects.get_or_create(
+            purchasechannel_id=channel.pk, user_id=user.pk
+        )
+
+
+# Drafts ---------------------------------------------------------------------------------------
+
+
+def _copy_verifiers(source: PurchaseChannel, target: PurchaseChannel) -> None:
+    """The document carries when a contact was verified, not by whom: carry that over,
+    contact by contact (a contact is named by its variant, kind and value)."""
+
+    def key(contact: OfficialContact) -> tuple:
+        owner = contact.channel
+        return ("" if owner.parent_id is None else owner.slug, contact.kind, contact.value)
+
+    def verified(channel: PurchaseChannel):
+        return OfficialContact.objects.filter(
+            channel__in=[channel.pk, *channel.variants.values_list("pk", flat=True)],
+            verified_on__isnull=False,
+        ).select_related("channel")
+
+    by_key = {key(contact): contact for contact in verified(source)}
+    for contact in verified(target):
+        match = by_key.get(key(contact))
+        if (
+            match is not None
+            and match.verified_on == contact.verified_on
+            and match.verified_by_id != contact.verified_by_id
+        ):
+            contact.verified_by_id = match.verified_by_id
+            contact.save(update_fields=["verified_by"])
+
+
+def start_channel_draft(live: PurchaseChannel) -> PurchaseChannel:
+    """The draft of changes to `live`: the one that is open, or a new copy of the channel."""
+    with transaction.atomic():
+        live = PurchaseChannel.objects.select_for_update().get(pk=live.whole.pk)
+        existing = PurchaseChannel.objects.filter(draft_of=live).first()
+        if existing is not None:
+            return existing
+        draft = PurchaseChannel.objects.create(
+            draft_of=live, slug=live.slug, name=live.name, kind=live.kind, position=live.position
+        )
+        load_channel(export_channel(live), into=draft)
+        _copy_verifiers(live, draft)
+    return draft
+
+
+# The draft in the live channel's place ---------------------------------------------------------
+
+
+def _shown_as(channel: PurchaseChannel, pk: int, parent: PurchaseChannel | None):
+    shown = copy.copy(channel)
+    shown.pk = pk
+    shown.parent = parent
+    shown.draft_of_id = None
+    return shown
+
+
+class ChannelOverlay:
+    """A draft of a channel seen where its live channel is: in-memory copies of the draft and
+    its variants carrying the live rows' ids (a variant the draft adds keeps its own), and
+    the draft's steps under them. A guide walked with it (services.Guide) reads as it will
+    once the draft is published. Nothing here is saved."""
+
+    def __init__(self, draft: PurchaseChannel) -> None:
+        live = draft.draft_of
+        live_variants = {variant.slug: variant.pk for variant in live.variants.all()}
+        self.live_ids = {live.pk, *live_variants.values()}
+        self.top = _shown_as(draft, live.pk, None)
+        self.channels = {live.pk: self.top}
+        self.variants: list[PurchaseChannel] = []
+        shown_pk = {draft.pk: live.pk}
+        for variant in draft.variants.order_by("position", "name"):
+            pk = live_variants.get(variant.slug, variant.pk)
+            shown = _shown_as(variant, pk, self.top)
+            self.channels[pk] = shown
+            self.variants.append(shown)
+            shown_pk[variant.pk] = pk
+        self.steps = list(
+            Step.objects.filter(channel_id__in=list(shown_pk)).select_related("contact")
+        )
+        for step in self.steps:
+            step.channel_id = shown_pk[step.channel_id]
+
+    def apply(self, tree) -> None:
+        """Point a guide's routes at the draft instead of the live channel."""
+        for route in tree.routes:
+            if route.channel_id in self.channels:
+                route.channel = self.channels[route.channel_id]
+
+    def steps_with(self, found) -> list[Step]:
+        """`found` (a query of a guide's steps) with the draft's steps for the live ones."""
+        rows = [step for step in found if step.channel_id not in self.live_ids]
+        return sorted([*rows, *self.steps], key=lambda step: (step.position, step.pk))
+
+
+# What a publication changes -----------------------------------------------------------------
+
+
+@dataclass
+class GuidePages:
+    provider: Provider
+    pages: list[PageChange]  # the answer pages the change alters, as visitors will read them
+    reached: int  # how many of the guide's answer pages show the channel's steps
+
+
+@dataclass
+class ChannelReview:
+    draft: PurchaseChannel
+    live: PurchaseChannel
+    fields: list[FieldChange]
+    reach: Reach
+    guides: list[GuidePages]
+    editors: list[str]
+    problems: list[str]  # what would stop it from being published
+
+    @property
+    def changed_pages(self) -> int:
+        return sum(len(guide.pages) for guide in self.guides)
+
+
+def _document(channel: PurchaseChannel) -> dict:
+    return export_channel(channel)
+
+
+def _blocking(draft: PurchaseChannel) -> list[str]:
+    """A variant the draft removes that answers still send visitors to cannot go."""
+    kept = set(draft.variants.values_list("slug", flat=True))
+    gone = draft.draft_of.variants.exclude(slug__in=kept)
+    problems = []
+    for route in Route.objects.filter(channel__in=gone).select_related("provider", "channel"):
+        problems.append(
+            f"The draft removes the variant “{route.channel.name}”, but the answer "
+            f"“{route.label}” of {route.provider.name} sends visitors to it: point that "
+            "answer elsewhere first, or keep the variant."
+        )
+    return problems
+
+
+def channel_review(draft: PurchaseChannel) -> ChannelReview:
+    """What publishing `draft` would change: its fields, and every guide and answer page its
+    steps reach, each page that changes shown as visitors will read it."""
+    live = draft.draft_of
+    overlay = ChannelOverlay(draft)
+    reach = channel_reach(live)
+    guides = []
+    for provider in reach.providers:
+        pages = compare_page_sets(pages_of(provider), pages_of(provider, overlay))
+        count = sum(1 for shown, _ in reach.pages if shown == provider)
+        guides.append(GuidePages(provider, pages, count))
+    return ChannelReview(
+        draft=draft,
+        live=live,
+        fields=compare_documents(_document(live), _document(draft), "channels"),
+        reach=reach,
+        guides=guides,
+        editors=sorted(user.get_username() for user in draft.editors.all()),
+        problems=_blocking(draft),
+    )
+
+
+# Publishing ----------------------------------------------------------------------------------
+
+
+def may_publish_channel(draft: PurchaseChannel, user) -> Decision:
+    """Four eyes, as for a guide: a Publisher publishes what someone else changed; a
+    superuser may publish their own change, and the revision records it."""
+    if not user.has_perm("guides.publish_provider"):
+        return Decision(False, "Only a Publisher can publish a channel.")
+    if draft.draft_of_id is None:
+        return Decision(False, "This channel is live: its changes are made in a draft.")
+    if draft.editors.filter(pk=user.pk).exists():
+        if user.is_superuser:
+            return Decision(True, "You changed this channel yourself.", alone=True)
+        return Decision(
+            False,
+            "You changed this channel yourself: another Publisher must review and publish it.",
+        )
+    return Decision(True)
+
+
+def _last_number(channel: PurchaseChannel) -> int:
+    return channel.revisions.aggregate(last=Max("number"))["last"] or 0
+
+
+def _next_number(live: PurchaseChannel) -> int:
+    """The next revision number, recording first what visitors read until now if the
+    channel was live before revisions were kept."""
+    last = _last_number(live)
+    if last == 0:
+        ChannelRevision.objects.create(
+            channel=live, number=1, document=dumps(_document(live)), message=BASELINE_MESSAGE
+        )
+        last = 1
+    return last + 1
+
+
+def record_channel_import(live: PurchaseChannel, message: str) -> ChannelRevision:
+    """Record what an import made the live channel, as its next revision."""
+    return ChannelRevision.objects.create(
+        channel=live,
+        number=_last_number(live) + 1,
+        document=dumps(_document(live)),
+        message=message,
+    )
+
+
+def audit_channel(draft: PurchaseChannel, user) -> list[page_audit.Problem]:
+    """The draft's channel page as staff preview it, read by the phone finder: only numbers
+    verified as contacts of the channel may be on it."""
+    ids = [draft.pk, *draft.variants.values_list("pk", flat=True)]
+    allowed = frozenset(phones.channel_numbers(ids))
+    return page_audit.audit_pages([draft.get_absolute_url()], allowed, user)
+
+
+def publish_channel(draft: PurchaseChannel, user, message: str) -> ChannelRevision:
+    """Publish `draft` into its live channel, as that channel's next revision."""
+    with transaction.atomic():
+        draft = PurchaseChannel.objects.select_for_update().get(pk=draft.pk)
+        decision = may_publish_channel(draft, user)
+        if not decision.allowed:
+            raise PublishRefused(decision.reason)
+        problems = _blocking(draft)
+        if problems:
+            raise PublishRefused(" ".join(problems))
+        found = audit_channel(draft, user)
+        if found:
+            listed = "; ".join(str(problem) for problem in found[:5])
+            raise PublishRefused(
+                f"Its page carries phone numbers that no one has verified ({listed}). Verify "
+                "the number as a contact of the channel, or remove it."
+            )
+        live = PurchaseChannel.objects.select_for_update().get(pk=draft.draft_of_id)
+        data = _document(draft)
+        if not compare_documents(_document(live), data, "channels"):
+            raise PublishRefused("The draft changes nothing: there is nothing to publish.")
+        reached = "\n".join(
+            f"{provider.name}: {', '.join(leaf.answers)}"
+            for provider, leaf in channel_reach(live).pages
+        )
+        editors = ", ".join(sorted(u.get_username() for u in draft.editors.all()))
+        number = _next_number(live)
+        try:
+            load_channel(data, into=live)
+        except GuideImportError as exc:
+            raise PublishRefused("; ".join(exc.errors)) from exc
+        _copy_verifiers(draft, live)
+        draft.delete()
+        live.editors.clear()
+        return ChannelRevision.objects.create(
+            channel=live,
+            number=number,
+            document=dumps(data),
+            message=message,
+            published_by=user,
+            edited_by=editors,
+            published_alone=decision.alone,
+            reached=reached,
+        )
