@@ -425,3 +425,19 @@ def test_a_guides_history_lists_publications_rollbacks_and_imports(alice, db, tm
 def test_an_unpublished_guide_says_it_has_no_record(alice, guide):
     html = alice.get(reverse("admin:guides_provider_history", args=[guide.pk])).content.decode()
     assert 'id="guide-record-empty"' in html
+
+
+def test_a_contact_brought_back_in_a_draft_is_the_drafts_own(alice, guide):
+    """A live step's contact, once set back in the draft, is the draft's copy of it."""
+    step = Step.objects.get(title="Open Billing")
+    contact = guide.contacts.get()
+    Step.objects.filter(pk=step.pk).update(contact=contact)
+    assert_saved(edit(alice, change_url(step), {})[0])
+    assert_saved(edit(alice, change_url(step), {"": {"contact": ""}})[0])
+    version = newest_version(step)
+    Provider.objects.filter(pk=guide.pk).update(status="published")
+    assert alice.post(undo_url(step, version)).status_code == 302
+    draft = Provider.objects.get(draft_of=guide)
+    copy = Step.objects.get(route__provider=draft, position=2)
+    assert copy.contact == OfficialContact.objects.get(provider=draft)
+    assert Step.objects.get(pk=step.pk).contact is None
