@@ -50,6 +50,7 @@ from . import channel_publishing, feedback, flow_map, history, publishing, verif
 from .admin_channel_publishing import ChannelPublishingMixin
 from .admin_publishing import PublishingMixin
 from .admin_transfer import GuideTransferMixin
+from .admin_undo import UndoMixin
 from .models import (
     MAX_POSITION,
     MAX_ROUTE_DEPTH,
@@ -208,7 +209,7 @@ class OrderedTabularInline(LockedWhenLive, StatedLimits, admin.TabularInline):
         css = {"all": ["css/admin-ordering.css"]}
 
 
-class EditorAdmin(StatedLimits, VersionAdmin):
+class EditorAdmin(UndoMixin, StatedLimits, VersionAdmin):
     """Saves ordered inlines without tripping the unique-position constraints, and keeps
     every change in history (django-reversion), revertable without tripping them either.
 
@@ -279,18 +280,6 @@ class EditorAdmin(StatedLimits, VersionAdmin):
             messages.ERROR,
         )
         return HttpResponseRedirect(reverse("admin:guides_provider_revisions", args=[live.pk]))
-
-    def history_view(self, request, object_id, extra_context=None):
-        """The object's own versions, and below them every change to its parts made
-        elsewhere (a step on its own page, an import): a guide's history misses nothing."""
-        obj = self.get_object(request, unquote(object_id))
-        if obj is not None and self.has_view_or_change_permission(request, obj):
-            own = set(Version.objects.get_for_object(obj).values_list("revision_id", flat=True))
-            extra_context = {
-                **(extra_context or {}),
-                "part_changes": history.changes_to_parts(obj, own),
-            }
-        return super().history_view(request, object_id, extra_context)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         version = get_object_or_404(Version, pk=version_id)

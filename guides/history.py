@@ -240,3 +240,74 @@ def changes_to_parts(obj: Model, exclude_revisions: set[int]):
             {"name": f"{version.content_type.name} “{version.object_repr}”", "url": url}
         )
     return list(entries.values())
+
+
+# Publications, rollbacks and imports ----------------------------------------------------------
+
+IMPORT_COMMENTS = ("import_guides", "Imported ")  # the comments the importers give revisions
+
+
+def guide_record(provider: Provider) -> list[dict]:
+    """What went live and what was loaded into `provider`'s guide, newest first: each
+    publication, rollback and import recorded as a revision of the live guide (with a link to
+    its page of revisions), and each import the editors' history kept (django-reversion)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.urls import reverse
+    from reversion.models import Version
+
+    from .models import GuideRevision, RevisionKind
+    from .publishing import BASELINE_MESSAGE
+
+    live = provider.draft_of if provider.draft_of_id else provider
+    record = []
+    for revision in GuideRevision.objects.filter(provider=live).select_related(
+        "published_by", "restores"
+    ):
+        if revision.kind == RevisionKind.ROLLED_BACK:
+            kind = "Rollback"
+        elif revision.published_by_id is None and revision.message != BASELINE_MESSAGE:
+            kind = "Import"
+        else:
+            kind = "Publication"
+        record.append(
+            {
+                "when": revision.published_at,
+                "kind": kind,
+                "number": revision.number,
+                "who": revision.published_by.get_username() if revision.published_by else "",
+                "message": revision.message,
+                "url": reverse("admin:guides_provider_rollback", args=[live.pk, revision.number]),
+            }
+        )
+    condition = Q()
+    for guide in {live, provider}:
+        parts = {Provider: [guide.pk], **parts_of(guide)}
+        for model, pks in parts.items():
+            ct = ContentType.objects.get_for_model(model)
+            condition |= Q(content_type=ct, object_id__in=[str(pk) for pk in pks])
+    imports = Q()
+    for comment in IMPORT_COMMENTS:
+        imports |= Q(revision__comment__startswith=comment)
+    seen = set()
+    for version in (
+        Version.objects.filter(condition)
+        .filter(imports)
+        .select_related("revision__user")
+        .order_by("-revision__date_created")
+    ):
+        if version.revision_id in seen:
+            continue
+        seen.add(version.revision_id)
+        revision = version.revision
+        record.append(
+            {
+                "when": revision.date_created,
+                "kind": "Import",
+                "number": None,
+                "who": revision.user.get_username() if revision.user else "",
+                "message": revision.get_comment(),
+                "url": "",
+            }
+        )
+    record.sort(key=lambda item: item["when"], reverse=True)
+    return record

@@ -141,6 +141,49 @@ def start_draft(live: Provider) -> Provider:
     return draft
 
 
+def _rank(row, rows) -> int | None:
+    """`row`'s place (1, 2, …) in its ordered list `rows`."""
+    pks = list(rows.order_by("position", "pk").values_list("pk", flat=True))
+    return pks.index(row.pk) + 1 if row.pk in pks else None
+
+
+def _route_in(route: Route, draft: Provider) -> Route | None:
+    slugs, node = [], route
+    while node is not None:
+        slugs.append(node.slug)
+        node = node.parent
+    found = None
+    for slug in reversed(slugs):
+        found = Route.objects.filter(provider=draft, parent=found, slug=slug).first()
+        if found is None:
+            return None
+    return found
+
+
+def counterpart_in_draft(obj, draft: Provider):
+    """The row of `draft` that stands for `obj`, a part of the live guide it copies (as
+    `start_draft` copied it): routes by their path of slugs, steps by their route and their
+    place in it, contacts by kind and value, notes and questions by their place. None when
+    the draft has no such row (deleted or moved there), or `obj` is no part of a guide (a
+    channel's own step or contact)."""
+    if isinstance(obj, Provider):
+        return draft
+    if isinstance(obj, Route):
+        return _route_in(obj, draft)
+    if isinstance(obj, Step):
+        route = _route_in(obj.route, draft) if obj.route_id else None
+        rank = _rank(obj, Step.objects.filter(route_id=obj.route_id)) if route else None
+        return route.steps.filter(position=rank).first() if rank else None
+    if isinstance(obj, OfficialContact):
+        if not obj.provider_id:
+            return None
+        return draft.contacts.filter(kind=obj.kind, value=obj.value).first()
+    if isinstance(obj, ProviderNote | Question):
+        rank = _rank(obj, type(obj).objects.filter(provider_id=obj.provider_id))
+        return type(obj).objects.filter(provider=draft, position=rank).first()
+    return None
+
+
 # What a publication changes -----------------------------------------------------------------
 
 
