@@ -117,6 +117,37 @@ def start_channel_draft(live: PurchaseChannel) -> PurchaseChannel:
     return draft
 
 
+def counterpart_in_draft(obj, draft: PurchaseChannel):
+    """The row of `draft` that stands for `obj`, a part of the live channel it copies (as
+    `start_channel_draft` copied it): the channel itself, a variant by its slug, a step by its
+    channel or variant and its place there, a contact by its channel or variant, kind and
+    value. None when the draft has no such row (deleted or renamed there)."""
+
+    def owner_in_draft(channel: PurchaseChannel) -> PurchaseChannel | None:
+        if channel.parent_id is None:
+            return draft
+        return draft.variants.filter(slug=channel.slug).first()
+
+    if isinstance(obj, PurchaseChannel):
+        return owner_in_draft(obj)
+    if isinstance(obj, Step) and obj.channel_id:
+        owner = owner_in_draft(obj.channel)
+        pks = list(
+            Step.objects.filter(channel_id=obj.channel_id)
+            .order_by("position", "pk")
+            .values_list("pk", flat=True)
+        )
+        if owner is None or obj.pk not in pks:
+            return None
+        steps = list(owner.steps.order_by("position", "pk"))
+        place = pks.index(obj.pk)
+        return steps[place] if place < len(steps) else None
+    if isinstance(obj, OfficialContact) and obj.channel_id:
+        owner = owner_in_draft(obj.channel)
+        return owner.contacts.filter(kind=obj.kind, value=obj.value).first() if owner else None
+    return None
+
+
 # The draft in the live channel's place ---------------------------------------------------------
 
 

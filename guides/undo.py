@@ -14,8 +14,9 @@ collide with the unique positions of its list. The preview says so when the chan
 The object's model validation applies (`full_clean`: the phone guard among it), so an undo
 that would bring back an unverified number is refused with the guard's message.
 
-A live guide is never changed in place: an undo of one of its parts goes into its draft of
-changes (opened if none is), onto the part's counterpart there (publishing.counterpart_in_draft).
+A live guide or channel is never changed in place: an undo of one of its parts goes into its
+draft of changes (opened if none is), onto the part's counterpart there
+(publishing.counterpart_in_draft, channel_publishing.counterpart_in_draft).
 Which row an undo changes is decided in one place, `target_for`.
 """
 
@@ -29,7 +30,7 @@ from django.db import models, transaction
 from reversion.errors import RevertError
 from reversion.models import Version
 
-from . import publishing
+from . import channel_publishing, publishing
 from .models import OfficialContact, Provider, PurchaseChannel, Route, Step
 
 # What may be undone, and where each sits (left alone by an undo).
@@ -111,27 +112,34 @@ def changed_fields(version: Version, previous: Version | None) -> list[models.Fi
 @dataclass
 class Target:
     row: models.Model | None  # the row that will change (None: its counterpart is gone)
-    live: Provider | None = None  # the live guide, when the undo goes into its draft
-    draft: Provider | None = None  # that draft, when it is open
+    # the live guide or channel, when the undo goes into its draft, and that draft when open
+    live: Provider | PurchaseChannel | None = None
+    draft: Provider | PurchaseChannel | None = None
     opens_draft: bool = False  # no draft is open yet: applying the undo opens one
 
 
 def target_for(obj, user, *, open_draft: bool = False) -> Target:
     """The row an undo of a change to `obj` changes: `obj` itself, or, for a part of a live
-    guide, its counterpart in the guide's draft of changes (opened with `open_draft`, when
-    none is). Shared channels (their steps, variants and contacts) are changed in place for
-    now: when channels get drafts of their own, this is the one place to change."""
+    guide or of a live channel, its counterpart in that draft of changes (opened with
+    `open_draft`, when none is)."""
     live = publishing.live_guide_of(obj)
-    if live is None:
-        return Target(obj)
-    draft = Provider.objects.filter(draft_of=live).first()
+    if live is not None:
+        start, counterpart = publishing.start_draft, publishing.counterpart_in_draft
+        draft = Provider.objects.filter(draft_of=live).first()
+    else:
+        live = channel_publishing.live_channel_of(obj)
+        if live is None:
+            return Target(obj)
+        start = channel_publishing.start_channel_draft
+        counterpart = channel_publishing.counterpart_in_draft
+        draft = PurchaseChannel.objects.filter(draft_of=live).first()
     if draft is None and not open_draft:
-        # Opening the draft copies the live guide as it is: obj stands for its counterpart.
+        # Opening the draft copies what is live as it is: obj stands for its counterpart.
         return Target(obj, live=live, opens_draft=True)
     opens = draft is None
     if draft is None:
-        draft = publishing.start_draft(live)
-    return Target(publishing.counterpart_in_draft(obj, draft), live, draft, opens)
+        draft = start(live)
+    return Target(counterpart(obj, draft), live, draft, opens)
 
 
 def _in_target(f: models.Field, value, target: Target):
@@ -140,7 +148,12 @@ def _in_target(f: models.Field, value, target: Target):
     if value is None or target.draft is None or f.related_model is not OfficialContact:
         return value
     contact = OfficialContact.objects.filter(pk=value).first()
-    match = publishing.counterpart_in_draft(contact, target.draft) if contact else None
+    counterpart = (
+        channel_publishing.counterpart_in_draft
+        if isinstance(target.draft, PurchaseChannel)
+        else publishing.counterpart_in_draft
+    )
+    match = counterpart(contact, target.draft) if contact else None
     return match.pk if match else value
 
 
@@ -316,6 +329,7 @@ def apply(obj, version: Version, user) -> Plan:
             reversion.set_comment(_comment(result))
             row.save()
         publishing.note_editor(row, user)
+        channel_publishing.note_channel_editor(row, user)
         result.target.row = row
     return result
 

@@ -11,9 +11,17 @@ from django.core.management import call_command
 from django.urls import reverse
 from reversion.models import Version
 
-from guides import publishing
-from guides.exporter import export_data
-from guides.models import OfficialContact, Provider, ProviderNote, Question, Route, Step
+from guides import channel_publishing, publishing
+from guides.exporter import export_channel, export_data
+from guides.models import (
+    OfficialContact,
+    Provider,
+    ProviderNote,
+    PurchaseChannel,
+    Question,
+    Route,
+    Step,
+)
 from tests import factories
 from tests.test_admin import (  # noqa: F401 (fixtures: every page as in production)
     assert_saved,
@@ -75,6 +83,12 @@ def flat(value, where="", out=None) -> dict:
     return out
 
 
+def everything() -> dict:
+    """The whole site as the export writes it, and every draft of changes to a channel."""
+    drafts = PurchaseChannel.objects.filter(draft_of__isnull=False).order_by("pk")
+    return flat({"site": export_data(), "channel drafts": [export_channel(c) for c in drafts]})
+
+
 def difference(before: dict, after: dict) -> dict:
     return {
         key: (before.get(key), after.get(key))
@@ -96,7 +110,12 @@ def newest_version(obj) -> Version:
 CASES = {
     "step": (lambda g: Step.objects.get(title="Open Billing"), "title", "body"),
     "route": (lambda g: g.routes.get(slug="website"), "label", "question"),
-    "channel": (lambda g: Route.objects.get(slug="amazon").channel, "name", "hint"),
+    # A live channel is changed in its draft of changes: undone there, in place.
+    "channel": (
+        lambda g: channel_publishing.start_channel_draft(Route.objects.get(slug="amazon").channel),
+        "name",
+        "hint",
+    ),
     "contact": (lambda g: g.contacts.get(), "label", "region"),
 }
 VALUES = {
@@ -119,7 +138,7 @@ def test_undoing_one_change_sets_back_only_what_it_changed(alice, bob, guide, ki
     assert_saved(edit(alice, change_url(obj), {"": {field_a: VALUES[field_a]}})[0])
     alices = newest_version(obj)
     assert_saved(edit(bob, change_url(obj), {"": {field_b: VALUES[field_b]}})[0])
-    before = flat(export_data())
+    before = everything()
 
     preview = bob.get(undo_url(obj, alices))
     assert preview.status_code == 200
@@ -127,14 +146,14 @@ def test_undoing_one_change_sets_back_only_what_it_changed(alice, bob, guide, ki
     assert "This changes only" in html
     assert VALUES[field_a] in html and original in html
     assert VALUES[field_b] not in html  # B's change is not part of it
-    assert flat(export_data()) == before  # a preview changes nothing
+    assert everything() == before  # a preview changes nothing
 
     response = bob.post(undo_url(obj, alices))
     assert response.status_code == 302
     obj.refresh_from_db()
     assert getattr(obj, field_a) == original
     assert getattr(obj, field_b) == VALUES[field_b]  # B's later change stays
-    changed = difference(before, flat(export_data()))
+    changed = difference(before, everything())
     assert list(changed.values()) == [(VALUES[field_a], original or None)], changed
     assert "Undid the change" in newest_version(obj).revision.get_comment()
     assert newest_version(obj).revision.user == bob.user
@@ -279,6 +298,35 @@ def test_undoing_a_change_to_a_live_guide_goes_into_its_draft(alice, guide):
     # Only that field differs between the draft and what is live.
     changes = publishing.review(draft).fields
     assert [(c.before, c.after) for c in changes] == [("Open the billing page", "Open Billing")]
+
+
+def test_undoing_a_change_to_a_live_channels_step_goes_into_the_channels_draft(alice, guide):
+    """A shared channel is live: the undo goes into its draft of changes, never the guides'
+    pages until a Publisher publishes it."""
+    store = Route.objects.get(slug="amazon").channel
+    step = store.steps.get()
+    for title in ("Open your subscriptions", "Open Subscriptions in Settings"):
+        with reversion.create_revision():  # as an import or an earlier publication left it
+            step.title = title
+            step.save()
+    version = newest_version(step)
+    html = alice.get(undo_url(step, version)).content.decode()
+    assert "This goes into the draft of changes to “App Store”" in html
+    assert "undoing opens one" in html
+    assert not PurchaseChannel.objects.filter(draft_of=store).exists()
+
+    response = alice.post(undo_url(step, version))
+    assert response.status_code == 302
+    draft = PurchaseChannel.objects.get(draft_of=store)
+    copy = draft.steps.get()
+    assert response["Location"] == change_url(copy)
+    assert copy.title == "Open your subscriptions"
+    assert Step.objects.get(pk=step.pk).title == "Open Subscriptions in Settings"  # live: as it was
+    assert list(draft.editors.values_list("username", flat=True)) == ["alice"]
+    review = channel_publishing.channel_review(draft)
+    assert [(c.before, c.after) for c in review.fields] == [
+        ("Open Subscriptions in Settings", "Open your subscriptions")
+    ]
 
 
 def test_an_open_draft_takes_the_undo_of_a_live_route(alice, guide):
