@@ -49,6 +49,7 @@ from reversion.models import Version
 from . import feedback, flow_map, history, publishing, verification
 from .admin_publishing import PublishingMixin
 from .admin_transfer import GuideTransferMixin
+from .edit_token import EditTokenMixin
 from .models import (
     MAX_POSITION,
     MAX_ROUTE_DEPTH,
@@ -201,9 +202,10 @@ class OrderedTabularInline(LockedWhenLive, StatedLimits, admin.TabularInline):
         css = {"all": ["css/admin-ordering.css"]}
 
 
-class EditorAdmin(StatedLimits, VersionAdmin):
+class EditorAdmin(EditTokenMixin, StatedLimits, VersionAdmin):
     """Saves ordered inlines without tripping the unique-position constraints, and keeps
     every change in history (django-reversion), revertable without tripping them either.
+    Its change forms refuse a save based on a stale copy (guides/edit_token.py).
 
     (Admins that annotate a count re-state the model's ordering: a grouped query drops it,
     and the autocomplete view paginates what get_queryset returns.)
