@@ -543,7 +543,13 @@ class EditTokenMixin:
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or TOKEN_FIELD in flatten_fieldsets(fieldsets):
+        if obj is None or not self.has_change_permission(request, obj):
+            # Nothing is saved from an add page's token, nor from a page shown read-only.
+            return [
+                (name, {**options, "fields": [f for f in options["fields"] if f != TOKEN_FIELD]})
+                for name, options in fieldsets
+            ]
+        if TOKEN_FIELD in flatten_fieldsets(fieldsets):
             return fieldsets
         (name, options), *rest = fieldsets
         return [(name, {**options, "fields": [*options["fields"], TOKEN_FIELD]}), *rest]

@@ -373,3 +373,10 @@ def test_an_import_confirmation_without_the_state_is_refused_clearly(imported, d
     response = importer.post(UPLOAD, {"token": old})
     refused(response, "does not say what the guides held")
     assert importer.post(UPLOAD, {"token": token_of(response)}).status_code == 302
+
+
+def test_a_read_only_page_shows_no_token_row(ed1, db):
+    live = factories.make_provider(name="Live", slug="live", status="published")
+    response = ed1.get(change_url(live))
+    assert response.status_code == 200
+    assert TOKEN_FIELD not in response.content.decode()
