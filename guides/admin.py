@@ -51,6 +51,7 @@ from .admin_channel_publishing import ChannelPublishingMixin
 from .admin_publishing import PublishingMixin
 from .admin_transfer import GuideTransferMixin
 from .admin_undo import UndoMixin
+from .edit_token import EditTokenMixin
 from .models import (
     MAX_POSITION,
     MAX_ROUTE_DEPTH,
@@ -209,9 +210,10 @@ class OrderedTabularInline(LockedWhenLive, StatedLimits, admin.TabularInline):
         css = {"all": ["css/admin-ordering.css"]}
 
 
-class EditorAdmin(UndoMixin, StatedLimits, VersionAdmin):
+class EditorAdmin(EditTokenMixin, UndoMixin, StatedLimits, VersionAdmin):
     """Saves ordered inlines without tripping the unique-position constraints, and keeps
     every change in history (django-reversion), revertable without tripping them either.
+    Its change forms refuse a save based on a stale copy (guides/edit_token.py).
 
     (Admins that annotate a count re-state the model's ordering: a grouped query drops it,
     and the autocomplete view paginates what get_queryset returns.)

@@ -4,8 +4,10 @@
 An upload is never applied straight away. It is validated and run as a dry run first, and
 the editor sees what would change (or every fault, with its line). Confirming sends back a
 signed token that carries the very file that was previewed and a digest of the changes
-shown: the import is applied only if it still makes exactly those changes, all at once,
-in one transaction. If the guides changed in between, the editor is shown the new changes
+shown, and of the state of the guides it touches: the import is applied only if none of
+them changed since and it still makes exactly those changes, all at once, in one
+transaction (guides/edit_token.py; a refusal names who changed what). If the guides
+changed in between, the editor is shown the new changes
 to confirm instead; a token that was altered, has expired, or belongs to someone else is
 refused. Nothing is kept on the server between the two steps.
 """
@@ -21,11 +23,14 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 
+from . import edit_token
 from .exporter import export_text
 from .importer import (
     FILE_SUFFIXES,
@@ -103,6 +108,9 @@ class UploadForm(forms.Form):
 
 def _sign(request: HttpRequest, name: str, text: str, report: Report) -> str:
     payload = {"user": request.user.pk, "name": name, "text": text, "changes": report.fingerprint()}
+    # What the guides it touches held when previewed: the confirm refuses if they changed.
+    payload["t"] = timezone.now().timestamp()
+    payload["state"] = edit_token.import_state(parse_document(name, text).data)
     return signing.dumps(payload, salt=SALT, compress=True)
 
 
@@ -232,6 +240,18 @@ class GuideTransferMixin:
                 error="This preview has expired or was changed: upload the file again.",
             )
         name, text = payload["name"], payload["text"]
+        with transaction.atomic():
+            return self._apply(request, payload, name, text)
+
+    def _apply(self, request: HttpRequest, payload: dict, name: str, text: str) -> HttpResponse:
+        try:
+            stale = edit_token.import_refused(
+                payload, parse_document(name, text).data, request.user
+            )
+        except GuideImportError:
+            stale = None  # the import below says what is wrong with the file
+        if stale is not None:
+            return self._preview(request, name, text, notice=stale)
         try:
             with reversion.create_revision():
                 reversion.set_user(request.user)

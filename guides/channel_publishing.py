@@ -36,6 +36,7 @@ from .publishing import (
     PublishRefused,
     compare_documents,
     compare_page_sets,
+    four_eyes,
     pages_of,
 )
 from .reach import Reach, channel_reach
@@ -266,20 +267,7 @@ def channel_review(draft: PurchaseChannel) -> ChannelReview:
 
 
 def may_publish_channel(draft: PurchaseChannel, user) -> Decision:
-    """Four eyes, as for a guide: a Publisher publishes what someone else changed; a
-    superuser may publish their own change, and the revision records it."""
-    if not user.has_perm("guides.publish_provider"):
-        return Decision(False, "Only a Publisher can publish a channel.")
-    if draft.draft_of_id is None:
-        return Decision(False, "This channel is live: its changes are made in a draft.")
-    if draft.editors.filter(pk=user.pk).exists():
-        if user.is_superuser:
-            return Decision(True, "You changed this channel yourself.", alone=True)
-        return Decision(
-            False,
-            "You changed this channel yourself: another Publisher must review and publish it.",
-        )
-    return Decision(True)
+    return four_eyes(draft, user, live=draft.draft_of_id is None, what="channel")
 
 
 def _last_number(channel: PurchaseChannel) -> int:

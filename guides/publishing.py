@@ -376,21 +376,26 @@ class Decision:
     alone: bool = False  # a superuser publishing a change of their own
 
 
-def may_publish(draft: Provider, user) -> Decision:
-    """Four eyes: a Publisher publishes what someone else changed. A superuser may publish
-    their own change, and the revision records that it was not reviewed."""
+def four_eyes(draft, user, *, live: bool, what: str) -> Decision:
+    """Four eyes, for a guide or a channel (`what`): a Publisher publishes what someone else
+    changed. A superuser may publish their own change, and the revision records that it was
+    not reviewed."""
     if not user.has_perm("guides.publish_provider"):
-        return Decision(False, "Only a Publisher can publish a guide.")
-    if draft.is_live:
-        return Decision(False, "This guide is live: its changes are made in a draft.")
+        return Decision(False, f"Only a Publisher can publish a {what}.")
+    if live:
+        return Decision(False, f"This {what} is live: its changes are made in a draft.")
     if draft.editors.filter(pk=user.pk).exists():
         if user.is_superuser:
-            return Decision(True, "You changed this guide yourself.", alone=True)
+            return Decision(True, f"You changed this {what} yourself.", alone=True)
         return Decision(
             False,
-            "You changed this guide yourself: another Publisher must review and publish it.",
+            f"You changed this {what} yourself: another Publisher must review and publish it.",
         )
     return Decision(True)
+
+
+def may_publish(draft: Provider, user) -> Decision:
+    return four_eyes(draft, user, live=draft.is_live, what="guide")
 
 
 def _last_number(provider: Provider) -> int:
