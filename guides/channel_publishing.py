@@ -180,6 +180,7 @@ class ChannelOverlay:
             self.channels[pk] = shown
             self.variants.append(shown)
             shown_pk[variant.pk] = pk
+        self.hidden_ids = self.live_ids | set(shown_pk)  # whose rows the copies stand for
         self.steps = list(
             Step.objects.filter(channel_id__in=list(shown_pk)).select_related("contact")
         )
@@ -194,7 +195,7 @@ class ChannelOverlay:
 
     def steps_with(self, found) -> list[Step]:
         """`found` (a query of a guide's steps) with the draft's steps for the live ones."""
-        rows = [step for step in found if step.channel_id not in self.live_ids]
+        rows = [step for step in found if step.channel_id not in self.hidden_ids]
         return sorted([*rows, *self.steps], key=lambda step: (step.position, step.pk))
 
 

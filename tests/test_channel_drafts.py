@@ -296,3 +296,18 @@ def test_bad_addresses_are_404_not_500(editor, store):
         editor.get(reverse("admin:guides_purchasechannel_draft", args=[store.pk])).status_code
         == 405
     )
+
+
+def test_a_variant_the_draft_adds_shows_its_steps_once_in_the_review(editor, store):
+    draft = open_draft(editor, store)
+    iphone = factories.make_channel(name="On an iPhone", slug="iphone", parent=draft, position=2)
+    factories.make_step(channel=iphone, title="Open Settings", position=1)
+    review = channel_publishing.channel_review(draft)
+    pages = {tuple(page.answers): page for page in review.guides[0].pages}
+    added = pages[("Apple", "On an iPhone")]
+    assert added.state == "added"
+    assert [s.title for s in added.steps] == [
+        "Open your subscriptions",
+        "Open Settings",
+        "Choose acme",
+    ]
