@@ -76,7 +76,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "guides.pagecache.PageCacheMiddleware",
+    "guides.caching.pages.PageCacheMiddleware",
     "cancelflow.middleware.ServiceUnavailableMiddleware",
 ]
 

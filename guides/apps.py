@@ -8,7 +8,8 @@ class GuidesConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from . import content_version, models
+        from guides import models
+        from guides.caching import version as content_version
 
         # Any change to what a page shows bumps the content version: every instance drops what
         # it kept (cached pages, guides in memory).

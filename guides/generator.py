@@ -21,7 +21,8 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
-from . import content_version
+from guides.caching import version as content_version
+
 from .models import (
     Category,
     ChannelKind,

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from . import phones
+from guides.text import phones
 
 # Positions are small numbers an editor can read; the ceiling leaves room above it for
 # the temporary values used while a list is being reordered (see services.save_reordered).
@@ -257,9 +257,10 @@ class Provider(VisibleText):
             if taken.exclude(pk=self.draft_of_id).exists():
                 raise ValidationError({"slug": "Another guide already has this slug."})
 
-    def phone_owner(self) -> phones.Owner | None:
+    def phone_owner(self) -> phones.Owner:
         # What visitors read may carry only this provider's verified phone numbers.
-        return phones.provider_owner(self)
+        numbers = OfficialContact.objects.filter(provider_id=self.pk).verified_numbers()
+        return phones.Owner(self.name, numbers if self.pk else frozenset())
 
 
 class ChannelKind(models.TextChoices):
@@ -397,8 +398,12 @@ class PurchaseChannel(VisibleText):
         """Whether this is a draft of changes to a channel, or a variant of one."""
         return self.whole.draft_of_id is not None
 
-    def phone_owner(self) -> phones.Owner | None:
-        return phones.channel_owner(self)
+    def phone_owner(self) -> phones.Owner:
+        """A channel's own verified numbers; a variant may also use its parent channel's."""
+        ids = [pk for pk in (self.pk, self.parent_id) if pk is not None]
+        return phones.Owner(
+            str(self), OfficialContact.objects.filter(channel_id__in=ids).verified_numbers()
+        )
 
     def clean(self) -> None:
         super().clean()
@@ -495,7 +500,7 @@ class Route(VisibleText):
         return reverse("guides:route", args=[self.provider.slug, "/".join(reversed(slugs))])
 
     def phone_owner(self) -> phones.Owner | None:
-        return phones.provider_owner(self.provider if self.provider_id else None)
+        return self.provider.phone_owner() if self.provider_id else None
 
     def clean(self) -> None:
         super().clean()
@@ -531,6 +536,11 @@ class ContactKind(models.TextChoices):
 class OfficialContactQuerySet(models.QuerySet):
     def verified(self) -> OfficialContactQuerySet:
         return self.filter(verified_on__isnull=False)
+
+    def verified_numbers(self) -> frozenset[str]:
+        """The E.164 forms of the verified phone numbers among these contacts."""
+        values = self.verified().filter(kind=ContactKind.PHONE).values_list("value", flat=True)
+        return frozenset(e164 for e164 in map(phones.to_e164, values) if e164)
 
 
 class OfficialContact(VisibleText):
@@ -619,9 +629,9 @@ class OfficialContact(VisibleText):
         """A contact's texts (its label, region, source) may carry its own number, and the
         verified numbers of whom it belongs to; no other number may hide in them."""
         if self.provider_id:
-            owner = phones.provider_owner(self.provider)
+            owner = self.provider.phone_owner()
         elif self.channel_id:
-            owner = phones.channel_owner(self.channel)
+            owner = self.channel.phone_owner()
         else:
             return None
         own = phones.to_e164(self.value) if self.kind == ContactKind.PHONE else None
@@ -719,9 +729,9 @@ class Step(VisibleText):
         # A route's steps may carry only its provider's verified phone numbers; a channel's
         # standard steps only the channel's own (a variant's, also its parent channel's).
         if self.route_id:
-            return phones.provider_owner(self.route.provider)
+            return self.route.provider.phone_owner()
         if self.channel_id:
-            return phones.channel_owner(self.channel)
+            return self.channel.phone_owner()
         return None
 
 
@@ -756,7 +766,7 @@ class ProviderNote(VisibleText):
         return self.title
 
     def phone_owner(self) -> phones.Owner | None:
-        return phones.provider_owner(self.provider if self.provider_id else None)
+        return self.provider.phone_owner() if self.provider_id else None
 
 
 class Question(VisibleText):
@@ -782,7 +792,7 @@ class Question(VisibleText):
         return self.question
 
     def phone_owner(self) -> phones.Owner | None:
-        return phones.provider_owner(self.provider if self.provider_id else None)
+        return self.provider.phone_owner() if self.provider_id else None
 
 
 class FeedbackKind(models.TextChoices):

@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 from django.conf import settings
+from django.db.models import Q
 from django.test import RequestFactory
 from django.urls import Resolver404, resolve
 from django_htmx.middleware import HtmxDetails
 
-from . import phones
-from .models import Provider, PurchaseChannel
+from guides.text import phones
+
+from .models import OfficialContact, Provider, PurchaseChannel
 
 MAX_PAGES = 500  # far more than any flow has; a guard against a loop, not a limit on guides
 # Attributes whose value a person reads, hears or follows.
@@ -79,7 +81,8 @@ def allowed_numbers(provider: Provider) -> frozenset[str]:
     )
     ids = {pk for pair in channel_ids for pk in pair if pk}
     ids |= set(PurchaseChannel.objects.filter(parent_id__in=ids).values_list("pk", flat=True))
-    return frozenset(phones.provider_numbers(provider.pk) | phones.channel_numbers(ids))
+    contacts = OfficialContact.objects.filter(Q(provider=provider) | Q(channel_id__in=ids))
+    return contacts.verified_numbers()
 
 
 def audit_provider(provider: Provider, user) -> list[Problem]:

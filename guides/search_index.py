@@ -39,7 +39,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import combinations, islice
 
-from . import store
+from guides.caching import memory as store
+
 from .models import Category, Provider
 from .search import (
     MAX_EDITS,

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
-from .markdown import render_markdown
+from guides.text.markdown import render_markdown
 
 SITE_NAME = "cancelflow"
 DEFAULT_TITLE = "cancelflow: exact steps to cancel a subscription"

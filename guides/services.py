@@ -14,7 +14,8 @@ from django.db.models import Case, F, Q, Value, When
 from django.http import Http404
 from django.urls import reverse
 
-from . import store
+from guides.caching import memory as store
+
 from .models import (
     MAX_POSITION,
     MAX_ROUTE_DEPTH,

@@ -15,7 +15,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.middleware import HtmxDetails
 
-from . import ratelimit, seo, services, store
+from guides import ratelimit, seo, services
+from guides.caching import memory as store
+
 from .forms import GuideRequestForm, SearchForm
 from .models import (
     Category,

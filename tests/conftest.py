@@ -1,7 +1,8 @@
 import pytest
 from django.core.cache import cache
 
-from guides import content_version, store
+from guides.caching import memory as store
+from guides.caching import version as content_version
 from tests import factories
 
 

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from guides.models import OfficialContact, Provider, ProviderNote, Route, Step
-from guides.phones import find_numbers, to_e164
+from guides.text.phones import find_numbers, to_e164
 from tests import factories
 
 SCAM_E164 = "+18557370477"

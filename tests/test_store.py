@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.http import Http404
 
-from guides import content_version, store
+from guides.caching import memory as store
+from guides.caching import version as content_version
 from guides.models import Provider, ProviderNote, PurchaseChannel, Route, Status, Step
 from tests import factories
 

@@ -2,8 +2,8 @@ import re
 
 from django import template
 
-from guides.markdown import render_markdown
 from guides.services import mailto_href
+from guides.text.markdown import render_markdown
 
 register = template.Library()
 

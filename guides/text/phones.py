@@ -354,31 +354,6 @@ def region_of(e164: str) -> str | None:
 # The verified numbers of an owner -------------------------------------------------------------
 
 
-def verified_numbers(contacts) -> set[str]:
-    """The E.164 forms of the verified phone contacts in `contacts` (a queryset)."""
-    values = contacts.filter(kind="phone", verified_on__isnull=False).values_list(
-        "value", flat=True
-    )
-    return {e164 for e164 in map(to_e164, values) if e164}
-
-
-def provider_numbers(provider_id: int | None) -> set[str]:
-    from .models import OfficialContact
-
-    if provider_id is None:
-        return set()
-    return verified_numbers(OfficialContact.objects.filter(provider_id=provider_id))
-
-
-def channel_numbers(channel_ids: Iterable[int | None]) -> set[str]:
-    from .models import OfficialContact
-
-    ids = [pk for pk in channel_ids if pk is not None]
-    if not ids:
-        return set()
-    return verified_numbers(OfficialContact.objects.filter(channel_id__in=ids))
-
-
 # The guard ------------------------------------------------------------------------------------
 
 
@@ -431,16 +406,3 @@ def refusal(raw: str, owner: Owner) -> str:
         f"editor has checked on an official page may be shown: add it as a phone contact "
         f"of {owner} with that page as its source, verify it, and then use it here."
     )
-
-
-def provider_owner(provider) -> Owner | None:
-    if provider is None:
-        return None
-    return Owner(provider.name, frozenset(provider_numbers(provider.pk)))
-
-
-def channel_owner(channel) -> Owner | None:
-    """A channel's own verified numbers; a variant may also use its parent channel's."""
-    if channel is None:
-        return None
-    return Owner(str(channel), frozenset(channel_numbers([channel.pk, channel.parent_id])))

@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 
-from . import content_version
+from guides.caching import version as content_version
 
 if TYPE_CHECKING:
-    from .services import Guide
+    from guides.services import Guide
 
 # How many guides a process keeps, the least recently read dropped first. A guide with its
 # pages loaded is tens of kilobytes.
