@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 
-from guides.ratelimit import Verdict, hit, peek
+from guides.web.ratelimit import Verdict, hit, peek
 
 LOGIN_FAILURES_ALLOWED = 5
 LOGIN_WINDOW_SECONDS = 15 * 60

@@ -5,8 +5,8 @@ from django.http import HttpResponse
 from django.urls import include, path
 
 from cancelflow.security import admin_login
-from guides import views as guide_views
-from guides.sitemaps import SITEMAPS
+from guides.web import views as guide_views
+from guides.web.sitemaps import SITEMAPS
 
 admin.site.site_header = "cancelflow editors"
 admin.site.site_title = "cancelflow editors"
@@ -21,7 +21,7 @@ urlpatterns = [
     path("robots.txt", guide_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("api/v1/", include("guides.api_urls")),
-    path("", include("guides.urls")),
+    path("", include("guides.web.urls")),
 ]
 
 if settings.BENCH:

@@ -46,7 +46,13 @@ from reversion.admin import VersionAdmin
 from reversion.errors import RevertError
 from reversion.models import Version
 
-from . import channel_publishing, feedback, flow_map, history, publishing, verification
+from guides.flow import map as flow_map
+from guides.publishing import channels as channel_publishing
+from guides.publishing import history, verification
+from guides.publishing import revisions as publishing
+from guides.publishing.reach import channel_reach
+from guides.web import feedback
+
 from .admin_channel_publishing import ChannelPublishingMixin
 from .admin_publishing import PublishingMixin
 from .admin_transfer import GuideTransferMixin
@@ -68,7 +74,6 @@ from .models import (
     Status,
     Step,
 )
-from .reach import channel_reach
 from .services import save_reordered
 
 history.register()

@@ -11,10 +11,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from . import channel_publishing
+from guides.publishing import channels as channel_publishing
+from guides.publishing.revisions import PublishRefused
+
 from .admin_publishing import PublishForm
 from .models import ChannelRevision, PurchaseChannel
-from .publishing import PublishRefused
 
 
 def _change_url(channel: PurchaseChannel) -> str:

@@ -30,9 +30,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from . import edit_token
-from .exporter import export_text
-from .importer import (
+from guides.files.exporter import export_text
+from guides.files.importer import (
     FILE_SUFFIXES,
     GuideImportError,
     PreviewOutdated,
@@ -40,6 +39,8 @@ from .importer import (
     import_documents,
     parse_document,
 )
+
+from . import edit_token
 from .models import Provider
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024

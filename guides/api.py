@@ -24,8 +24,9 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response
 from django.views.decorators.csrf import csrf_exempt
 
+from guides.web.forms import SearchForm
+
 from . import services
-from .forms import SearchForm
 from .models import (
     Category,
     OfficialContact,

@@ -621,7 +621,7 @@ def _state_row(obj: models.Model) -> list:
 
 def state_of(objects: list[models.Model]) -> dict[str, list]:
     """Every row of these guides (and their parts), field by field, keyed model:pk."""
-    from .history import parts_of
+    from guides.publishing.history import parts_of
 
     state: dict[str, list] = {}
     for obj in objects:

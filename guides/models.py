@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from guides.flow.rules import FIRST_QUESTION, MAX_ROUTE_DEPTH, parent_problem  # noqa: F401
 from guides.text import phones
 
 # Positions are small numbers an editor can read; the ceiling leaves room above it for
@@ -25,9 +26,6 @@ position_validators = [MaxValueValidator(MAX_POSITION)]
 # is a few hundred characters), and well inside what one save of a page may send.
 LONG_TEXT = 10_000  # a step's body, a note, an answer
 SHORT_TEXT = 2_000  # a summary, a description, a list of aliases or sources
-
-# How deep a provider's flow may go: the questions a visitor answers before the steps.
-MAX_ROUTE_DEPTH = 6
 
 
 class Status(models.TextChoices):
@@ -165,7 +163,7 @@ class Provider(VisibleText):
     minutes_to_cancel = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Typical time to cancel, in minutes."
     )
-    first_question = models.CharField(max_length=200, default="Where did you buy it?")
+    first_question = models.CharField(max_length=200, default=FIRST_QUESTION)
     popular = models.BooleanField(default=False, help_text="Shown on the home page.")
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     last_verified_on = models.DateField(null=True, blank=True)
@@ -509,21 +507,11 @@ class Route(VisibleText):
         parent = self.parent
         if self.provider_id and parent.provider_id != self.provider_id:
             raise ValidationError({"parent": "The parent route belongs to another provider."})
-        depth = 1
-        node = parent
-        seen = {self.pk} if self.pk else set()
-        while node is not None:
-            if node.pk in seen:
-                raise ValidationError(
-                    {"parent": "This parent would make the flow loop back on itself."}
-                )
-            seen.add(node.pk)
-            depth += 1
-            if depth > MAX_ROUTE_DEPTH:
-                raise ValidationError(
-                    {"parent": f"A flow can be at most {MAX_ROUTE_DEPTH} questions deep."}
-                )
-            node = node.parent
+        parents = dict(
+            Route.objects.filter(provider_id=parent.provider_id).values_list("pk", "parent_id")
+        )
+        if problem := parent_problem(self.pk, parent.pk, parents.get):
+            raise ValidationError({"parent": problem})
 
 
 class ContactKind(models.TextChoices):

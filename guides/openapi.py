@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from functools import cache
 
+from guides.web.forms import SearchForm
+
 from .api import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from .forms import SearchForm
 from .models import ChannelKind, ContactKind, Difficulty, NoteKind, StepKind
 
 SLUG_PATTERN = "^[-a-zA-Z0-9_]+$"

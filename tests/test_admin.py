@@ -19,7 +19,6 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from guides import channel_publishing
 from guides.models import (
     Category,
     Feedback,
@@ -31,6 +30,7 @@ from guides.models import (
     Route,
     Step,
 )
+from guides.publishing import channels as channel_publishing
 from tests import factories
 
 MANIFEST_STORAGE = "cancelflow.storage.StaticFilesStorage"  # as in production

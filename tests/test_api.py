@@ -184,7 +184,7 @@ def leaves(node, provider_slug):
 
 def test_resolved_steps_are_what_the_site_shows_at_every_leaf(client, db):
     """The API assembles every leaf's steps in memory; they must be the site's own."""
-    from guides.importer import import_paths
+    from guides.files.importer import import_paths
 
     import_paths()
     checked = 0

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from guides import channel_publishing
-from guides.exporter import export_data
+from guides.files.exporter import export_data
 from guides.models import ChannelRevision, PurchaseChannel, Step
+from guides.publishing import channels as channel_publishing
 from tests import factories
 from tests.test_admin import (  # noqa: F401 (fixtures: every page as in production)
     assert_saved,
@@ -255,7 +255,7 @@ def test_new_steps_and_contacts_join_a_draft_answers_a_live_channel(editor, stor
 
 
 def test_an_upload_changing_a_live_channel_lands_in_its_draft(store):
-    from guides.importer import import_documents, parse_document
+    from guides.files.importer import import_documents, parse_document
 
     text = (
         "channels:\n- slug: app-store\n  name: App Store\n  kind: app_store\n"
@@ -269,7 +269,7 @@ def test_an_upload_changing_a_live_channel_lands_in_its_draft(store):
 
 
 def test_an_import_changing_a_live_channel_is_recorded_as_its_revision(store):
-    from guides.importer import import_documents, parse_document
+    from guides.files.importer import import_documents, parse_document
 
     text = (
         "channels:\n- slug: app-store\n  name: App Store\n  kind: app_store\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management import call_command
 
 from guides.models import PurchaseChannel
-from guides.reach import channel_reach
+from guides.publishing.reach import channel_reach
 from tests.test_admin import change_url, editor  # noqa: F401 (fixture)
 
 

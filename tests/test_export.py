@@ -12,9 +12,9 @@ import pytest
 import yaml
 from django.core.management import CommandError, call_command
 
-from guides import exporter
-from guides.generator import generate
-from guides.importer import import_paths, schema_validator
+from bench.generator import generate
+from guides.files import exporter
+from guides.files.importer import import_paths, schema_validator
 from guides.models import (
     Category,
     Feedback,

@@ -8,8 +8,8 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 
-from guides import feedback as feedback_module
 from guides.models import Feedback, Provider, Route
+from guides.web import feedback as feedback_module
 
 SAMPLE = "tests/data/sample.yaml"
 STEPS = "/cancel/acme/app-store/iphone/"

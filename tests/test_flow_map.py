@@ -15,9 +15,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from guides import flow_map
+from guides.flow import map as flow_map
 from guides.models import Feedback, FeedbackStatus, Provider, Step
-from guides.sitemaps import flow_pages
+from guides.web.sitemaps import flow_pages
 from tests import factories
 from tests.test_admin import collected_static, manifest_storages  # noqa: F401 (collected_static: a fixture)
 
@@ -377,7 +377,7 @@ def test_the_feedback_admin_names_the_step(admin_client, app_store_guide):
 
 
 def test_synthetic_guides_go_with_feedback_that_names_their_steps(db):
-    from guides import generator
+    from bench import generator
 
     generator.generate(3, seed=1)
     step = Step.objects.filter(route__provider__slug__startswith="synthetic-").first()

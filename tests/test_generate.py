@@ -11,8 +11,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count, Max, Min
 
-from guides import exporter, generator
-from guides.importer import import_paths
+from bench import generator
+from guides.files import exporter
+from guides.files.importer import import_paths
 from guides.models import Category, Provider, PurchaseChannel, Route, Step
 from tests.test_export import wipe
 

@@ -9,8 +9,8 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from reversion.models import Version
 
-from guides import channel_publishing
 from guides.models import Provider, Route, Step
+from guides.publishing import channels as channel_publishing
 from tests import factories
 from tests.test_admin import (  # noqa: F401 (fixtures: every page as in production)
     assert_saved,

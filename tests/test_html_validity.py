@@ -20,7 +20,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from guides.models import Step
-from guides.views import GUIDE_REQUEST_LIMIT
+from guides.web.views import GUIDE_REQUEST_LIMIT
 
 VNU = (
     Path(__file__).resolve().parents[1] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"

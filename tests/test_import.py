@@ -7,7 +7,7 @@ import pytest
 import yaml
 from django.core.management import CommandError, call_command
 
-from guides.importer import import_paths
+from guides.files.importer import import_paths
 from guides.models import Category, Provider, PurchaseChannel, Route, Step
 
 SAMPLE = Path("tests/data/sample.yaml")
@@ -405,7 +405,7 @@ def test_dry_run_says_what_would_change_entry_by_entry(imported, tmp_path, capsy
 
 
 def test_a_confirmed_preview_is_applied_only_if_nothing_changed_in_between(imported, tmp_path):
-    from guides.importer import PreviewOutdated, import_documents, parse_document
+    from guides.files.importer import PreviewOutdated, import_documents, parse_document
 
     data = sample_data()
     data["providers"][0]["summary"] = "Previewed"
@@ -434,7 +434,7 @@ def test_every_key_of_the_schema_is_documented():
     import json
     import re
 
-    schema = json.loads(Path("guides/guides.schema.json").read_text())
+    schema = json.loads(Path("guides/files/guides.schema.json").read_text())
     docs = Path("docs/format.md").read_text()
     keys: set[str] = set()
 

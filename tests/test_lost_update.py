@@ -11,9 +11,10 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from guides import channel_publishing, publishing
 from guides.edit_token import TOKEN_FIELD, EditTokenMixin
 from guides.models import Provider, PurchaseChannel, Step, VisibleText
+from guides.publishing import channels as channel_publishing
+from guides.publishing import revisions as publishing
 from tests import factories
 from tests.test_admin import (
     SAMPLE,

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from guides import page_audit
 from guides.models import Provider, Status, Step
+from guides.publishing import audit as page_audit
 from tests import factories
 
 

@@ -83,7 +83,7 @@ def test_import_invalidates(client, sample, tmp_path):
 def test_a_page_with_a_csrf_token_is_never_cached(client, sample, monkeypatch):
     from django.middleware.csrf import get_token
 
-    from guides import views
+    from guides.web import views
 
     original = views.render
 

@@ -252,7 +252,7 @@ def superuser_client(client, django_user_model):
 
 
 def draft_route(acme):
-    from guides import publishing
+    from guides.publishing import revisions as publishing
 
     provider, route = acme
     return publishing.start_draft(provider).routes.get(slug=route.slug)

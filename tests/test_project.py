@@ -39,12 +39,12 @@ def test_refuses_to_start_without_a_secret_key_when_not_in_debug():
 
 @pytest.mark.django_db
 def test_a_server_error_shows_the_friendly_page(settings, monkeypatch):
-    from guides import views
+    from guides.web import lookups
 
     def boom(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(views.services, "published_provider_or_404", boom)
+    monkeypatch.setattr(lookups, "load_provider", boom)
     client = Client(raise_request_exception=False)
     response = client.get("/cancel/anything/")
     assert response.status_code == 500

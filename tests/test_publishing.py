@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from reversion.models import Version
 
-from guides import publishing
-from guides.exporter import dumps, export_guide
+from guides.files.exporter import dumps, export_guide
 from guides.models import GuideRevision, Provider, RevisionKind, Step
+from guides.publishing import revisions as publishing
 from tests import factories
 from tests.test_admin import (  # noqa: F401 (fixtures: every page as in production)
     change_url,

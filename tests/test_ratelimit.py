@@ -1,6 +1,6 @@
 from django.test import RequestFactory
 
-from guides.ratelimit import client_fingerprint, hit
+from guides.web.ratelimit import client_fingerprint, hit
 
 
 def test_limit_per_client_and_scope():

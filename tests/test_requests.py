@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from guides.models import GuideRequest
-from guides.views import GUIDE_REQUEST_LIMIT
+from guides.web.views import GUIDE_REQUEST_LIMIT
 
 
 def test_the_form_is_prefilled_from_the_search(client, db):

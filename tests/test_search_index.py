@@ -13,7 +13,8 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from guides import generator, search_index
+from bench import generator
+from guides import search_index
 from guides.caching import version as content_version
 from guides.models import Category, Provider
 from guides.search import (

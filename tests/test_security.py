@@ -96,12 +96,12 @@ def test_request_id_is_returned_and_logged(client, caplog):
 
 @pytest.mark.django_db
 def test_database_down_gives_a_friendly_503(monkeypatch):
-    from guides import views
+    from guides.web import lookups
 
     def down(*args, **kwargs):
         raise OperationalError("could not connect to server")
 
-    monkeypatch.setattr(views.services, "published_provider_or_404", down)
+    monkeypatch.setattr(lookups, "load_provider", down)
     response = Client(raise_request_exception=False).get("/cancel/anything/")
     assert response.status_code == 503
     assert b"back in a moment" in response.content

@@ -280,7 +280,7 @@ def test_an_editor_previewing_a_draft_sees_it_with_published_related_guides(clie
 
 
 def test_the_json_ld_summarises_a_long_body_instead_of_carrying_it_again(client, db):
-    from guides.seo import HOWTO_STEP_LENGTH
+    from guides.web.seo import HOWTO_STEP_LENGTH
 
     provider = factories.make_provider(name="Acme", slug="acme")
     route = factories.make_route(provider, label="Website", slug="website")

@@ -11,8 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from reversion.models import Version
 
-from guides import channel_publishing, publishing
-from guides.exporter import export_channel, export_data
+from guides.files.exporter import export_channel, export_data
 from guides.models import (
     OfficialContact,
     Provider,
@@ -22,6 +21,8 @@ from guides.models import (
     Route,
     Step,
 )
+from guides.publishing import channels as channel_publishing
+from guides.publishing import revisions as publishing
 from tests import factories
 from tests.test_admin import (  # noqa: F401 (fixtures: every page as in production)
     assert_saved,

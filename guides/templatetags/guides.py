@@ -2,7 +2,7 @@ import re
 
 from django import template
 
-from guides.services import mailto_href
+from guides.flow.pages import mailto_href
 from guides.text.markdown import render_markdown
 
 register = template.Library()
@@ -51,7 +51,7 @@ class KeptNode(template.Node):
 def kept(parser, token):
     """`{% kept owner "name" part… %}…{% endkept %}`: render the block once per owner and
     parts, compact it, and keep the HTML in the owner's `fragments`. The owner is what the
-    block shows, as loaded for this page (a services.Guide, the home page's lists): when it
+    block shows, as loaded for this page (a flow.guide.Guide, the home page's lists): when it
     is kept in memory (guides/store.py) the HTML is kept with it, and dropped with it when
     the content changes; otherwise it lives as long as the request.
 

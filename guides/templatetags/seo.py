@@ -13,7 +13,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from guides.seo import SITE_NAME, PageMeta
+from guides.web.seo import SITE_NAME, PageMeta
 
 register = template.Library()
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from guides.models import ChannelRevision, PurchaseChannel
-from guides.reach import channel_reach
+from guides.publishing.reach import channel_reach
 from tests import factories
 from tests.browser.conftest import sign_in
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from guides.exporter import FORMATS, UnknownProvider, export_text
+from guides.files.exporter import FORMATS, UnknownProvider, export_text
 
 
 class Command(BaseCommand):

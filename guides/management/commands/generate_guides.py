@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from guides.generator import SyntheticDataExists, generate, remove_synthetic
+from bench.generator import SyntheticDataExists, generate, remove_synthetic
 
 
 class Command(BaseCommand):

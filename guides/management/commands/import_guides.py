@@ -3,7 +3,7 @@ from contextlib import nullcontext
 import reversion
 from django.core.management.base import BaseCommand, CommandError
 
-from guides.importer import GuideImportError, import_paths
+from guides.files.importer import GuideImportError, import_paths
 
 
 class Command(BaseCommand):

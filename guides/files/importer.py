@@ -24,8 +24,7 @@ from django.db import models, transaction
 from django.db.models import F
 
 from guides.caching import version as content_version
-
-from .models import (
+from guides.models import (
     MAX_ROUTE_DEPTH,
     Category,
     OfficialContact,
@@ -37,19 +36,19 @@ from .models import (
     Status,
     Step,
 )
-from .services import REORDER_OFFSET
+from guides.services import REORDER_OFFSET
 
-CONTENT_DIR = Path(__file__).resolve().parent / "content"
+CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 SCHEMA_PATH = Path(__file__).resolve().parent / "guides.schema.json"
 MAX_FILE_BYTES = 5 * 1024 * 1024
 FILE_SUFFIXES = {".yaml", ".yml", ".json"}
 
 # What the importer assumes when a file leaves a key out; the exporter leaves out exactly
 # these values, so that an export is tidy and still says everything.
-DEFAULT_FIRST_QUESTION = "Where did you buy it?"
-DEFAULT_DIFFICULTY = "medium"
-DEFAULT_STATUS = "draft"
-DEFAULT_STEP_KIND = "do"
+DEFAULT_FIRST_QUESTION = str(Provider._meta.get_field("first_question").default)
+DEFAULT_DIFFICULTY = str(Provider._meta.get_field("difficulty").default)
+DEFAULT_STATUS = str(Provider._meta.get_field("status").default)
+DEFAULT_STEP_KIND = str(Step._meta.get_field("kind").default)
 
 
 class GuideImportError(Exception):
@@ -927,8 +926,8 @@ def import_documents(
 def _record_live_changes(documents: list[Document], report: Report) -> None:
     """A live guide the import changed went live without a review page: it is recorded as a
     revision all the same, so that the guide's revisions always end with what visitors read."""
-    from .channel_publishing import record_channel_import
-    from .publishing import record_import  # it builds on this module
+    from guides.publishing.channels import record_channel_import
+    from guides.publishing.revisions import record_import  # it builds on this module
 
     changed = {change.entry for change in report.changes}
     for document in documents:
@@ -946,7 +945,7 @@ def _record_live_changes(documents: list[Document], report: Report) -> None:
 
 
 def _apply_as_draft(importer: Importer, entry: dict, where: Where) -> None:
-    from .publishing import start_draft  # it builds on this module
+    from guides.publishing.revisions import start_draft  # it builds on this module
 
     live = Provider.objects.live().filter(slug=entry["slug"]).first()
     if live is not None:
@@ -965,7 +964,7 @@ def _apply_as_draft(importer: Importer, entry: dict, where: Where) -> None:
 
 
 def _apply_channel_as_draft(importer: Importer, entry: dict, where: Where) -> None:
-    from .channel_publishing import start_channel_draft  # it builds on this module
+    from guides.publishing.channels import start_channel_draft  # it builds on this module
 
     live = PurchaseChannel.objects.live().filter(slug=entry["slug"], parent=None).first()
     if live is None:

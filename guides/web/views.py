@@ -15,11 +15,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.middleware import HtmxDetails
 
-from guides import ratelimit, seo, services
 from guides.caching import memory as store
-
-from .forms import GuideRequestForm, SearchForm
-from .models import (
+from guides.flow.guide import hide_unverified_contacts, note_sections
+from guides.models import (
     Category,
     GuideRequest,
     Provider,
@@ -28,7 +26,10 @@ from .models import (
     Step,
     previews_drafts,
 )
-from .search import search_providers, suggested_categories
+from guides.search import search_providers, suggested_categories
+from guides.web import ratelimit, seo
+from guides.web.forms import GuideRequestForm, SearchForm
+from guides.web.lookups import flow_or_404, guide_or_404, viewer
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -71,7 +72,7 @@ class HomeLists:
 
 @require_safe
 def home(request: HtmxHttpRequest) -> HttpResponse:
-    user = services.viewer(request)  # an editor previews drafts, marked as such
+    user = viewer(request)  # an editor previews drafts, marked as such
     if previews_drafts(user):
         lists = HomeLists.load(user)
     else:
@@ -84,7 +85,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
 def search(request: HtmxHttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    drafts = previews_drafts(services.viewer(request))
+    drafts = previews_drafts(viewer(request))
     results = search_providers(query, include_drafts=drafts) if query else []
     context = {
         "form": form,
@@ -106,7 +107,7 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
 @require_safe
 def category(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
-    providers = list(category.providers.visible_to(services.viewer(request)))
+    providers = list(category.providers.visible_to(viewer(request)))
     context = {
         "category": category,
         "providers": providers,
@@ -118,15 +119,15 @@ def category(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def provider_flow(request: HtmxHttpRequest, provider: str, route_path: str = "") -> HttpResponse:
     """The provider page and every state of its flow: a question, or the steps of a leaf."""
-    guide = services.guide_or_404(request, provider)
+    guide = guide_or_404(request, provider)
     provider_obj = guide.provider
-    flow = services.resolve_flow(guide, route_path)
+    flow = flow_or_404(guide, route_path)
     partial = wants_partial(request)
     notes = guide.notes if (flow.is_leaf or not partial) else {}
     context = {"guide": guide, "provider": provider_obj, "flow": flow, "notes": notes}
     if not partial:
         context["summary"] = guide.summary
-        context["note_sections"] = services.note_sections(notes)
+        context["note_sections"] = note_sections(notes)
         if not flow.answers:
             context["questions"] = guide.questions
         # The metadata shows the guide alone, but for the host in its absolute addresses.
@@ -144,15 +145,15 @@ def provider_flow(request: HtmxHttpRequest, provider: str, route_path: str = "")
 def channel(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     channels = PurchaseChannel.objects.filter(slug=slug, parent__isnull=True)
     live = channel = get_object_or_404(channels.live())
-    if previews_drafts(services.viewer(request)):  # staff read a draft of changes in its place
+    if previews_drafts(viewer(request)):  # staff read a draft of changes in its place
         channel = channels.filter(draft_of=live).first() or live
     variant_steps = Prefetch("steps", queryset=Step.objects.select_related("contact"))
     variants = list(channel.variants.prefetch_related(variant_steps))
     for variant in variants:
-        services.hide_unverified_contacts(list(variant.steps.all()))
-    steps = services.hide_unverified_contacts(list(channel.steps.select_related("contact")))
+        hide_unverified_contacts(list(variant.steps.all()))
+    steps = hide_unverified_contacts(list(channel.steps.select_related("contact")))
     providers = list(
-        Provider.objects.visible_to(services.viewer(request))
+        Provider.objects.visible_to(viewer(request))
         .filter(Q(routes__channel=live) | Q(routes__channel__parent=live))
         .distinct()
         .order_by("name")

@@ -16,13 +16,13 @@ from collections.abc import Iterable
 import yaml
 from django.db.models import F, Q
 
-from .importer import (
+from guides.files.importer import (
     DEFAULT_DIFFICULTY,
     DEFAULT_FIRST_QUESTION,
     DEFAULT_STATUS,
     DEFAULT_STEP_KIND,
 )
-from .models import (
+from guides.models import (
     Category,
     OfficialContact,
     Provider,

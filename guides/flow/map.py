@@ -2,7 +2,7 @@
 of steps numbered as visitors see it, where each contact is used, and the open feedback
 pinned to the step it is about.
 
-The map is built by walking the visitors' own engine (services.resolve_flow, from the
+The map is built by walking the visitors' own engine (guides/flow/pages.py, from the
 provider's page through every choice it offers), so that what an editor reads here is what
 a visitor reads there: the channel's steps where they come first, the variant question a
 channel adds, the variant's steps. A handful of queries, however many steps there are.
@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.urls import reverse
 
-from . import services
-from .models import Feedback, FeedbackStatus, OfficialContact, Provider, PurchaseChannel, Step
+from guides.flow.guide import Guide
+from guides.flow.pages import Flow, resolve_flow
+from guides.models import Feedback, FeedbackStatus, OfficialContact, Provider, PurchaseChannel, Step
 
 
 def change_url(obj) -> str:
@@ -103,7 +104,7 @@ class FlowMap:
         return sum(len(leaf.steps) for leaf in self.leaves)
 
 
-def _origin(step: Step, flow: services.Flow) -> tuple[str, str]:
+def _origin(step: Step, flow: Flow) -> tuple[str, str]:
     if step.route_id:
         route = next(r for r in _path_routes(flow) if r.pk == step.route_id)
         if route.pk == flow.route.pk:
@@ -115,7 +116,7 @@ def _origin(step: Step, flow: services.Flow) -> tuple[str, str]:
     return f"channel {channel.name}", change_url(channel)
 
 
-def _path_routes(flow: services.Flow) -> list:
+def _path_routes(flow: Flow) -> list:
     """The routes from the top of the flow down to its leaf route."""
     routes, node = [], flow.route
     by_pk = {route.pk: route for route in flow.tree.routes}
@@ -128,12 +129,12 @@ def _path_routes(flow: services.Flow) -> list:
 def build(provider: Provider, overlay=None) -> FlowMap:
     """The map of `provider`'s flow, read afresh (drafts too: it is for editors); with
     `overlay`, as it will read once a draft of one of its channels is published."""
-    guide = services.Guide(provider, overlay=overlay)
+    guide = Guide(provider, overlay=overlay)
     guide.load_all_steps()
     leaves: list[Leaf] = []
 
     def walk(route_path: str, answer: str) -> Node:
-        flow = services.resolve_flow(guide, route_path)
+        flow = resolve_flow(guide, route_path)
         node = Node(
             answer=answer,
             path=flow.route_path,
@@ -197,7 +198,7 @@ def _pin_feedback(provider: Provider, leaves: list[Leaf]) -> list[Feedback]:
     return stray
 
 
-def _contacts(provider: Provider, guide: services.Guide, leaves: list[Leaf]) -> list[ContactUse]:
+def _contacts(provider: Provider, guide: Guide, leaves: list[Leaf]) -> list[ContactUse]:
     """Every contact of the provider and of the channels its flow uses, with the steps of the
     flow that name it and the pages those steps are on."""
     channel_ids = guide.channel_ids | {

@@ -22,9 +22,12 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from . import ratelimit, services
-from .models import Feedback, FeedbackKind, FeedbackStatus, Provider, Route
-from .seo import SITE_NAME, PageMeta
+from guides.flow.guide import Guide
+from guides.flow.pages import Flow
+from guides.models import Feedback, FeedbackKind, FeedbackStatus, Provider, Route
+from guides.web import ratelimit
+from guides.web.lookups import flow_or_404, route_path_or_404, viewer
+from guides.web.seo import SITE_NAME, PageMeta
 
 COMMENT_MAX = 1000
 FEEDBACK_WINDOW = 3600  # settings.FEEDBACK_LIMIT submissions per client in this many seconds
@@ -111,14 +114,14 @@ def _form_for(mode: str, data, steps: list, initial=None) -> forms.Form:
 
 def _leaf_or_404(request, provider: str, route_path: str):
     provider_obj = (
-        Provider.objects.visible_to(services.viewer(request))
+        Provider.objects.visible_to(viewer(request))
         .select_related("category")
         .filter(slug=provider)
         .first()
     )
     if provider_obj is None:
         raise Http404("No such provider.")
-    flow = services.resolve_flow(services.Guide(provider_obj), route_path)
+    flow = flow_or_404(Guide(provider_obj), route_path)
     if not flow.is_leaf or flow.route is None:
         raise Http404("Feedback is about the steps of a guide.")
     return provider_obj, flow
@@ -128,7 +131,7 @@ def _leaf_or_404(request, provider: str, route_path: str):
 @require_http_methods(["GET", "HEAD", "POST"])
 def feedback(request, provider: str, route_path: str) -> HttpResponse:
     provider_obj, flow = _leaf_or_404(request, provider, route_path)
-    path = "/".join(services.parse_route_path(route_path))
+    path = "/".join(route_path_or_404(route_path))
     url = reverse("guides:feedback", args=[provider_obj.slug, path])
     steps_url = reverse("guides:route", args=[provider_obj.slug, path])
     context = {
@@ -189,7 +192,7 @@ def feedback(request, provider: str, route_path: str) -> HttpResponse:
     return _render(request, context, status=status)
 
 
-def step_seen(flow: services.Flow, number: int | None):
+def step_seen(flow: Flow, number: int | None):
     """The step a visitor numbered `number` on this page of steps (numbered from 1, as the
     page shows them), or None. Kept as the step itself: its number changes with the guide."""
     if number is None or not 1 <= number <= len(flow.steps or []):

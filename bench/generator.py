@@ -22,8 +22,7 @@ from django.db.models import Q
 from django.utils.text import slugify
 
 from guides.caching import version as content_version
-
-from .models import (
+from guides.models import (
     Category,
     ChannelKind,
     ContactKind,

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from . import flow_map
-from .models import Provider, PurchaseChannel
+from guides.flow import map as flow_map
+from guides.models import Provider, PurchaseChannel
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,9 @@ from django.db import models, transaction
 from reversion.errors import RevertError
 from reversion.models import Version
 
-from . import channel_publishing, publishing
-from .models import OfficialContact, Provider, PurchaseChannel, Route, Step
+from guides.models import OfficialContact, Provider, PurchaseChannel, Route, Step
+from guides.publishing import channels as channel_publishing
+from guides.publishing import revisions as publishing
 
 # What may be undone, and where each sits (left alone by an undo).
 PLACE_FIELDS: dict[type[models.Model], tuple[str, ...]] = {

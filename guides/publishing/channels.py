@@ -25,12 +25,12 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models import Max
 
-from guides import page_audit
-
-from .exporter import dumps, export_channel
-from .importer import GuideImportError, load_channel
-from .models import ChannelRevision, OfficialContact, Provider, PurchaseChannel, Route, Step
-from .publishing import (
+from guides.files.exporter import dumps, export_channel
+from guides.files.importer import GuideImportError, load_channel
+from guides.models import ChannelRevision, OfficialContact, Provider, PurchaseChannel, Route, Step
+from guides.publishing import audit as page_audit
+from guides.publishing.reach import Reach, channel_reach
+from guides.publishing.revisions import (
     Decision,
     FieldChange,
     PageChange,
@@ -40,7 +40,6 @@ from .publishing import (
     four_eyes,
     pages_of,
 )
-from .reach import Reach, channel_reach
 
 BASELINE_MESSAGE = "As it was published before revisions were kept."
 

@@ -25,7 +25,7 @@ from django.db.models import F, Model, Q
 from reversion.errors import RevertError
 from reversion.models import Revision
 
-from .models import (
+from guides.models import (
     MAX_POSITION,
     Category,
     OfficialContact,
@@ -36,7 +36,7 @@ from .models import (
     Route,
     Step,
 )
-from .services import REORDER_OFFSET
+from guides.services import REORDER_OFFSET
 
 # What each revision holds besides the object itself: the inlines of its admin page.
 FOLLOW: dict[type[Model], tuple[str, ...]] = {
@@ -255,8 +255,8 @@ def guide_record(provider: Provider) -> list[dict]:
     from django.urls import reverse
     from reversion.models import Version
 
-    from .models import GuideRevision, RevisionKind
-    from .publishing import BASELINE_MESSAGE
+    from guides.models import GuideRevision, RevisionKind
+    from guides.publishing.revisions import BASELINE_MESSAGE
 
     live = provider.draft_of if provider.draft_of_id else provider
     record = []

@@ -21,9 +21,8 @@ from django.test import RequestFactory
 from django.urls import Resolver404, resolve
 from django_htmx.middleware import HtmxDetails
 
+from guides.models import OfficialContact, Provider, PurchaseChannel
 from guides.text import phones
-
-from .models import OfficialContact, Provider, PurchaseChannel
 
 MAX_PAGES = 500  # far more than any flow has; a guard against a loop, not a limit on guides
 # Attributes whose value a person reads, hears or follows.

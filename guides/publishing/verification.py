@@ -11,9 +11,8 @@ from __future__ import annotations
 from django.utils import timezone
 from reversion.models import Version
 
+from guides.models import ContactKind, OfficialContact
 from guides.text import domains
-
-from .models import ContactKind, OfficialContact
 
 VERIFY_PERMISSION = "guides.verify_provider"
 

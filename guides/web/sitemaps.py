@@ -15,7 +15,8 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
-from .models import Category, Provider, PurchaseChannel, Route, Status
+from guides.flow.tree import RouteTree
+from guides.models import Category, Provider, PurchaseChannel, Route, Status
 
 
 class HomeSitemap(Sitemap):
@@ -55,52 +56,48 @@ class FlowPage:
 
 
 def flow_pages() -> list[FlowPage]:
-    """Every URL of every published provider's flow, as resolve_flow() answers it."""
-    providers = {
-        provider.pk: provider
-        for provider in Provider.objects.published().only("slug", "updated_at").order_by("name")
-    }
-    routes = list(
-        Route.objects.filter(provider__status=Status.PUBLISHED)
-        .only("provider_id", "parent_id", "channel_id", "slug")
-        .order_by("position", "pk")
+    """Every page of every published provider's flow, as the flow engine walks it."""
+    providers = list(
+        Provider.objects.published().only("slug", "updated_at", "first_question").order_by("name")
     )
-    channels = {
-        channel.pk: channel
-        for channel in PurchaseChannel.objects.live()
-        .only("parent_id", "slug")
+    routes: dict[int, list[Route]] = {}
+    for route in (
+        Route.objects.filter(provider__status=Status.PUBLISHED)
+        .select_related("channel__parent")
+        .only(
+            "provider_id",
+            "parent_id",
+            "channel_id",
+            "slug",
+            "question",
+            "channel__parent_id",
+            "channel__slug",
+            "channel__variant_question",
+            "channel__parent__slug",
+            "channel__parent__variant_question",
+        )
         .order_by("position", "pk")
-    }
-    variants: dict[int, list[str]] = {}
-    for channel in channels.values():
-        if channel.parent_id:
-            variants.setdefault(channel.parent_id, []).append(channel.slug)
-    children: dict[tuple[int, int | None], list[Route]] = {}
-    for route in routes:
-        children.setdefault((route.provider_id, route.parent_id), []).append(route)
+    ):
+        routes.setdefault(route.provider_id, []).append(route)
+    variants: dict[int, list[PurchaseChannel]] = {}
+    for variant in (
+        PurchaseChannel.objects.live()
+        .filter(parent__isnull=False)
+        .only("parent_id", "slug")
+        .order_by("position", "name")
+    ):
+        variants.setdefault(variant.parent_id, []).append(variant)
+
+    def variants_of(channel: PurchaseChannel) -> list[PurchaseChannel]:
+        return variants.get(channel.pk, [])
 
     pages: list[FlowPage] = []
-    for provider in providers.values():
+    for provider in providers:
         base = reverse("guides:provider", args=[provider.slug])
-        pages.append(FlowPage(base, provider.updated_at, 0))
-        # (route, its slugs from the top, the nearest channel on the way down)
-        stack = [(r, [r.slug], None) for r in reversed(children.get((provider.pk, None), []))]
-        while stack:
-            route, slugs, channel_id = stack.pop()
-            channel_id = route.channel_id or channel_id
-            path = f"{base}{'/'.join(slugs)}/"
-            pages.append(FlowPage(path, provider.updated_at, len(slugs)))
-            below = children.get((provider.pk, route.pk), [])
-            if below:
-                stack.extend((r, [*slugs, r.slug], channel_id) for r in reversed(below))
-                continue
-            channel = channels.get(channel_id)
-            if channel is not None and channel.parent_id is None:
-                # A leaf whose channel has variants asks which one: each is a page of steps.
-                pages.extend(
-                    FlowPage(f"{path}{slug}/", provider.updated_at, len(slugs) + 1)
-                    for slug in variants.get(channel.pk, [])
-                )
+        tree = RouteTree(provider.first_question, routes.get(provider.pk, []), variants_of)
+        for state in tree.walk():
+            path = f"{base}{'/'.join(state.slugs)}/" if state.slugs else base
+            pages.append(FlowPage(path, provider.updated_at, len(state.slugs)))
     return pages
 
 

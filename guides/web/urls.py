@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feedback, views
+from guides.web import feedback, views
 
 app_name = "guides"
 

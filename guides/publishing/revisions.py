@@ -30,10 +30,10 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models import Max
 
-from . import flow_map, page_audit
-from .exporter import dumps, export_guide
-from .importer import GuideImportError, load_guide, parse_document
-from .models import (
+from guides.files.exporter import dumps, export_guide
+from guides.files.importer import GuideImportError, load_guide, parse_document
+from guides.flow import map as flow_map
+from guides.models import (
     GuideRevision,
     OfficialContact,
     Provider,
@@ -44,6 +44,7 @@ from .models import (
     Status,
     Step,
 )
+from guides.publishing import audit as page_audit
 
 BASELINE_MESSAGE = "As it was published before revisions were kept."
 

@@ -1,9 +1,10 @@
 """Resolving a visitor's flow: which question comes next, and which steps, in what order."""
 
 import pytest
-from django.http import Http404
 
-from guides import services
+from guides.flow.guide import Guide
+from guides.flow.pages import mailto_href, resolve_flow
+from guides.flow.rules import NotFound
 from tests import factories
 
 
@@ -38,7 +39,7 @@ def titles(flow):
 
 
 def test_the_first_question_lists_the_top_routes_in_order(flow_provider):
-    flow = services.resolve_flow(services.Guide(flow_provider), "")
+    flow = resolve_flow(Guide(flow_provider), "")
     assert flow.question == "Where did you buy it?"
     assert [c.label for c in flow.choices] == ["Website", "App Store"]
     assert [c.url for c in flow.choices] == ["/cancel/acme/website/", "/cancel/acme/app-store/"]
@@ -46,7 +47,7 @@ def test_the_first_question_lists_the_top_routes_in_order(flow_provider):
 
 
 def test_a_route_with_answers_asks_its_question(flow_provider):
-    flow = services.resolve_flow(services.Guide(flow_provider), "website")
+    flow = resolve_flow(Guide(flow_provider), "website")
     assert flow.question == "Where do you live?"
     assert [c.url for c in flow.choices] == [
         "/cancel/acme/website/region-a/",
@@ -56,7 +57,7 @@ def test_a_route_with_answers_asks_its_question(flow_provider):
 
 
 def test_leaf_steps_are_channel_then_each_route_from_the_top(flow_provider):
-    flow = services.resolve_flow(services.Guide(flow_provider), "website/region-a")
+    flow = resolve_flow(Guide(flow_provider), "website/region-a")
     assert titles(flow) == [
         "Sign in",
         "Find your order email",
@@ -71,19 +72,19 @@ def test_route_steps_first_when_the_leaf_says_so(flow_provider):
     region = flow_provider.routes.get(slug="region-a")
     region.channel_steps_first = False
     region.save()
-    flow = services.resolve_flow(services.Guide(flow_provider), "website/region-a")
+    flow = resolve_flow(Guide(flow_provider), "website/region-a")
     assert titles(flow)[-1] == "Sign in"
 
 
 def test_a_channel_with_variants_asks_which_one(flow_provider):
-    flow = services.resolve_flow(services.Guide(flow_provider), "app-store")
+    flow = resolve_flow(Guide(flow_provider), "app-store")
     assert flow.question == "Where do you manage it?"
     assert [c.label for c in flow.choices] == ["On an iPhone", "On a Mac"]
     assert flow.choices[1].url == "/cancel/acme/app-store/mac/"
 
 
 def test_variant_steps_come_between_channel_and_route_steps(flow_provider):
-    flow = services.resolve_flow(services.Guide(flow_provider), "app-store/mac")
+    flow = resolve_flow(Guide(flow_provider), "app-store/mac")
     assert titles(flow) == [
         "Open your subscriptions",
         "Open the App Store app on the Mac",
@@ -108,17 +109,17 @@ def test_variant_steps_come_between_channel_and_route_steps(flow_provider):
     ],
 )
 def test_unknown_paths_are_not_found(flow_provider, path):
-    with pytest.raises(Http404):
-        services.resolve_flow(services.Guide(flow_provider), path)
+    with pytest.raises(NotFound):
+        resolve_flow(Guide(flow_provider), path)
 
 
 def test_summary_is_derived_from_the_channels(flow_provider):
-    summary = services.resolve_flow(services.Guide(flow_provider)).tree.summary()
+    summary = resolve_flow(Guide(flow_provider)).tree.summary()
     assert summary.cancel_online == "Yes"
     assert summary.methods == ["Website", "App store"]
     shop = factories.make_channel(name="Shop", slug="shop", kind="retailer", online=False)
     factories.make_route(flow_provider, slug="shop", label="A shop", channel=shop, position=3)
-    summary = services.resolve_flow(services.Guide(flow_provider)).tree.summary()
+    summary = resolve_flow(Guide(flow_provider)).tree.summary()
     assert summary.cancel_online == "Depends"
     assert summary.methods == ["Website", "App store", "Retailer"]
 
@@ -129,7 +130,7 @@ def test_unverified_contacts_are_never_shown(flow_provider):
     step = region.steps.get(title="Confirm")
     step.contact = unverified
     step.save()
-    flow = services.resolve_flow(services.Guide(flow_provider), "website/region-a")
+    flow = resolve_flow(Guide(flow_provider), "website/region-a")
     assert all(s.contact is None for s in flow.steps)
     assert not flow.has_contacts
 
@@ -143,7 +144,7 @@ def test_mailto_link_carries_subject_and_body(provider):
         email_subject="Cancel my plan",
         email_body="Please cancel.\nThanks",
     )
-    assert services.mailto_href(step) == (
+    assert mailto_href(step) == (
         "mailto:help@example.com?subject=Cancel%20my%20plan&body=Please%20cancel.%0AThanks"
     )
 
@@ -153,10 +154,10 @@ def test_a_route_may_name_the_variant_itself(flow_provider, app_store):
     in_app = factories.make_route(
         flow_provider, slug="in-app", label="In the app", channel=iphone, position=3
     )
-    flow = services.resolve_flow(services.Guide(flow_provider), "in-app")
+    flow = resolve_flow(Guide(flow_provider), "in-app")
     assert flow.is_leaf  # no question about the device: the route answered it
     assert (flow.channel, flow.variant) == (app_store, iphone)
     assert titles(flow) == ["Open your subscriptions", "Open Settings on the iPhone"]
-    with pytest.raises(Http404):
-        services.resolve_flow(services.Guide(flow_provider), "in-app/mac")
+    with pytest.raises(NotFound):
+        resolve_flow(Guide(flow_provider), "in-app/mac")
     assert in_app.get_absolute_url() == "/cancel/acme/in-app/"

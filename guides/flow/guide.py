@@ -1,0 +1,188 @@
+"""One provider's guide read from the database for the flow engine (guides/flow/tree.py):
+its routes, the variants of their channels, the steps of its pages, its notes and questions.
+
+Loaded at once: the routes (one query). When a page first needs them: the variants of the
+routes' channels (one query, all of them), the steps of a page (one query a page, or one for
+every page at once with `load_all_steps`), the notes and the questions (one query each).
+What is loaded is kept on the guide, so that a guide kept in memory (guides/caching/memory.py)
+answers every later page of its flow without a query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from django.db.models import Case, Q, Value, When
+from django.urls import reverse
+
+from guides.flow.rules import NotFound, arrange_steps
+from guides.flow.tree import RouteTree, Summary
+from guides.models import NoteKind, Provider, PurchaseChannel, Route, Status, Step
+
+if TYPE_CHECKING:
+    from guides.publishing.channels import ChannelOverlay
+
+RELATED_GUIDES = 6
+
+
+class Guide:
+    def __init__(self, provider: Provider, overlay: ChannelOverlay | None = None) -> None:
+        self.provider = provider
+        routes = (
+            Route.objects.filter(provider=provider)
+            .select_related("channel__parent")
+            .order_by("position", "pk")
+        )
+        self.tree = RouteTree(provider.first_question, routes, self.variants)
+        # A draft of a channel shown in its live channel's place, for its review page
+        # (guides/publishing/channels.py); never for visitors, and never kept.
+        self.overlay = overlay
+        if overlay is not None:
+            overlay.apply(self.tree)
+        self._variants: dict[int, list[PurchaseChannel]] | None = None
+        self._steps: dict[tuple, list[Step]] = {}
+        self._all_steps: list[Step] | None = None
+        self._notes: dict[str, list] | None = None
+        self._questions: list | None = None
+        self._urls: dict[tuple[str, ...], str] = {}
+        self._summary: Summary | None = None
+        # What its pages derive from the guide alone, worked out once: their page metadata
+        # (web/views.py) and the HTML of the parts that show the guide ({% kept %}).
+        self.meta: dict[tuple, object] = {}
+        self.fragments: dict[tuple, str] = {}
+
+    def url(self, slugs: Sequence[str]) -> str:
+        """The address of the state of the flow that these answers lead to."""
+        key = tuple(slugs)
+        found = self._urls.get(key)
+        if found is None:
+            if not key:
+                found = reverse("guides:provider", args=[self.provider.slug])
+            else:
+                found = reverse("guides:route", args=[self.provider.slug, "/".join(key)])
+            self._urls[key] = found
+        return found
+
+    @property
+    def summary(self) -> Summary:
+        if self._summary is None:
+            self._summary = self.tree.summary()
+        return self._summary
+
+    @property
+    def channel_ids(self) -> set[int]:
+        """The channels its routes name, and the whole channels of those that are variants."""
+        routes = [route for route in self.tree.routes if route.channel_id]
+        named = {route.channel_id for route in routes}
+        return named | {route.channel.parent_id for route in routes if route.channel.parent_id}
+
+    @property
+    def variants_by_channel(self) -> dict[int, list[PurchaseChannel]]:
+        """The variants of every channel its routes name, by channel: one query, once."""
+        if self._variants is None:
+            self._variants = {}
+            if channels := self.channel_ids:
+                variants = PurchaseChannel.objects.filter(parent__in=channels)
+                for variant in variants.order_by("position", "name"):
+                    self._variants.setdefault(variant.parent_id, []).append(variant)
+            if self.overlay is not None:
+                self._variants[self.overlay.top.pk] = self.overlay.variants
+        return self._variants
+
+    def variants(self, channel: PurchaseChannel) -> list[PurchaseChannel]:
+        return self.variants_by_channel.get(channel.pk, [])
+
+    def steps(
+        self,
+        path: Sequence[Route],
+        channel: PurchaseChannel | None,
+        variant: PurchaseChannel | None,
+    ) -> list[Step]:
+        """The steps of the page these answers lead to, in the order visitors read them."""
+        key = (tuple(route.pk for route in path), channel and channel.pk, variant and variant.pk)
+        if self.overlay is not None:
+            self.load_all_steps()
+        if key not in self._steps:
+            if self._all_steps is not None:
+                found = self._all_steps
+            else:
+                owners = Q(route_id__in=[route.pk for route in path]) | Q(
+                    channel_id__in=[c.pk for c in (channel, variant) if c is not None]
+                )
+                found = hide_unverified_contacts(
+                    list(
+                        Step.objects.filter(owners)
+                        .select_related("contact")
+                        .order_by("position", "pk")
+                    )
+                )
+            self._steps[key] = arrange_steps(found, path, channel, variant)
+        return self._steps[key]
+
+    def load_all_steps(self) -> None:
+        """Load the steps of every page at once (one query), for a page that shows them all
+        (the admin's whole flow, the API)."""
+        if self._all_steps is None:
+            channel_ids = self.channel_ids | {
+                variant.pk for variants in self.variants_by_channel.values() for variant in variants
+            }
+            found = Step.objects.filter(
+                Q(route__provider=self.provider) | Q(channel_id__in=channel_ids)
+            ).select_related("contact")
+            if self.overlay is not None:
+                found = self.overlay.steps_with(found)
+            else:
+                found = list(found.order_by("position", "pk"))
+            self._all_steps = hide_unverified_contacts(found)
+
+    @property
+    def notes(self) -> dict[str, list]:
+        if self._notes is None:
+            self._notes = {kind: [] for kind in NoteKind.values}
+            for note in self.provider.notes.all():
+                self._notes.setdefault(note.kind, []).append(note)
+        return self._notes
+
+    @property
+    def questions(self) -> list:
+        if self._questions is None:
+            self._questions = list(self.provider.questions.all())
+        return self._questions
+
+
+def hide_unverified_contacts(steps: list[Step]) -> list[Step]:
+    """Only contacts an editor has verified are ever shown to visitors."""
+    for step in steps:
+        if step.contact is not None and step.contact.verified_on is None:
+            step.contact = None
+    return steps
+
+
+def note_sections(notes: dict[str, list]) -> list[tuple[str, list]]:
+    """The "things to know" shown on the provider page, as (heading, notes) pairs.
+    What happens after cancelling is shown with the steps instead."""
+    kinds = (NoteKind.BEFORE, NoteKind.REFUND, NoteKind.ALTERNATIVE)
+    return [(kind.label, notes[kind]) for kind in kinds if notes.get(kind)]
+
+
+def load_provider(slug: str, viewer) -> Provider:
+    """The provider of `slug` that `viewer` may read (a draft too, for an editor who may
+    preview it), with up to RELATED_GUIDES published guides of the same category, popular
+    first, as `provider.related_guides`: all in one query, in which the provider itself sorts
+    first. Raises NotFound."""
+    visible = Provider.objects.visible_to(viewer)
+    rows = list(
+        visible.select_related("category")
+        .filter(
+            Q(slug=slug) | Q(status=Status.PUBLISHED),
+            category__in=visible.filter(slug=slug).values("category_id"),
+        )
+        .annotate(is_me=Case(When(slug=slug, then=Value(1)), default=Value(0)))
+        .order_by("-is_me", "-popular", "name")[: RELATED_GUIDES + 1]
+    )
+    if not rows or rows[0].slug != slug:
+        raise NotFound("No such provider.")
+    provider = rows[0]
+    provider.related_guides = rows[1:]
+    return provider

@@ -1,0 +1,184 @@
+"""The one rule of a flow: what a visitor is shown after a list of answers.
+
+A provider's routes form a tree. After the answers so far, a visitor is shown:
+
+1. the answers below the last route chosen, if it has any (the first question at the top);
+2. else, if the route (or the nearest route above it with a channel) sends them to a whole
+   channel that has variants, and no variant is chosen yet, the channel's variants;
+3. else the steps: of the channel (and the variant chosen, or the variant the route names),
+   and of every route on the way down, in the order `arrange_steps` gives.
+
+`RouteTree` holds the routes and the channels' variants of one provider, already loaded,
+and answers this for any path (`state`), for a path of slugs (`resolve`), and for every page
+of the flow (`walk`). The visitors' pages, the API, the sitemap, the publication audit and
+the admin's whole-flow page all ask it; none of them walks a flow by itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from guides.flow.rules import ROUTE_QUESTION, VARIANT_QUESTION, NotFound
+
+if TYPE_CHECKING:
+    from guides.models import PurchaseChannel, Route
+
+
+@dataclass(frozen=True)
+class State:
+    """What a visitor is shown after the answers of `path` (and a chosen `variant`)."""
+
+    path: tuple[Route, ...]
+    slugs: tuple[str, ...]
+    question: str = ""  # empty on a page of steps
+    answers: tuple[Route, ...] = ()  # the routes to choose from, or
+    variants: tuple[PurchaseChannel, ...] = ()  # the channel's variants to choose from
+    channel: PurchaseChannel | None = None  # the whole channel whose steps apply
+    variant: PurchaseChannel | None = None  # its variant, chosen or named by the route
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.answers and not self.variants
+
+    @property
+    def route(self) -> Route | None:
+        return self.path[-1] if self.path else None
+
+    @property
+    def asks_variant(self) -> bool:
+        return bool(self.variants)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The summary box of a guide."""
+
+    cancel_online: str  # "Yes", "Depends", "No" or "Unknown"
+    methods: list[str]
+
+
+@dataclass
+class Resolved:
+    """A path of slugs read against the tree: the state it leads to, and each answer given
+    on the way as (the question it answered, the label chosen, the slugs before it)."""
+
+    state: State
+    given: list[tuple[str, str, tuple[str, ...]]] = field(default_factory=list)
+
+
+class RouteTree:
+    """All the routes of one provider and the variants of their channels, walked in memory.
+
+    `routes` come in the order visitors see them ((position, pk)); `variants(channel)` gives
+    a whole channel's variants, in order (asked only where a page needs them)."""
+
+    def __init__(
+        self,
+        first_question: str,
+        routes: Iterable[Route],
+        variants: Callable[[PurchaseChannel], Sequence[PurchaseChannel]],
+    ) -> None:
+        self.first_question = first_question
+        self.routes = list(routes)
+        self.variants_of = variants
+        self.children: dict[int | None, list[Route]] = {}
+        for route in self.routes:
+            self.children.setdefault(route.parent_id, []).append(route)
+
+    def effective_channel(
+        self, path: Sequence[Route]
+    ) -> tuple[PurchaseChannel | None, PurchaseChannel | None]:
+        """The whole channel of the last route on `path` that names one, and the variant
+        where that route names a variant rather than a whole channel."""
+        for route in reversed(path):
+            if route.channel_id:
+                if route.channel.parent_id:
+                    return route.channel.parent, route.channel
+                return route.channel, None
+        return None, None
+
+    def variants(self, channel: PurchaseChannel) -> list[PurchaseChannel]:
+        return list(self.variants_of(channel))
+
+    def summary(self) -> Summary:
+        """Whether the guide can be cancelled online, and by what means: derived from its
+        routes' channels, never typed twice."""
+        online: set[bool] = set()
+        methods: list[str] = []
+        for route in self.routes:
+            if route.channel_id is None:
+                continue
+            channel = route.channel.parent if route.channel.parent_id else route.channel
+            if channel.method not in methods:
+                methods.append(channel.method)
+            online.add(route.channel.online)
+        if online == {True}:
+            cancel_online = "Yes"
+        elif online == {False}:
+            cancel_online = "No"
+        elif online:
+            cancel_online = "Depends"
+        else:
+            cancel_online = "Unknown"
+        return Summary(cancel_online=cancel_online, methods=methods)
+
+    def state(
+        self,
+        path: Sequence[Route] = (),
+        variant: PurchaseChannel | None = None,
+        slugs: Sequence[str] | None = None,
+    ) -> State:
+        """What follows the answers of `path`, with `variant` chosen among its channel's."""
+        path = tuple(path)
+        slugs = tuple(slugs) if slugs is not None else tuple(r.slug for r in path)
+        if variant is not None:
+            slugs = slugs if len(slugs) > len(path) else (*slugs, variant.slug)
+        here = path[-1] if path else None
+        below = self.children.get(here.pk if here else None, [])
+        if here is None or below:
+            question = self.first_question if here is None else here.question or ROUTE_QUESTION
+            return State(path, slugs, question=question, answers=tuple(below))
+        channel, preset = self.effective_channel(path)
+        chosen = variant or preset
+        if channel is not None and chosen is None:
+            variants = self.variants(channel)
+            if variants:
+                question = channel.variant_question or VARIANT_QUESTION
+                return State(path, slugs, question, variants=tuple(variants), channel=channel)
+        return State(path, slugs, channel=channel, variant=chosen)
+
+    def resolve(self, slugs: Sequence[str]) -> Resolved:
+        """The state that a path of answers' slugs leads to. Raises NotFound for a path that
+        names no answer of this flow."""
+        path: list[Route] = []
+        variant: PurchaseChannel | None = None
+        given: list[tuple[str, str, tuple[str, ...]]] = []
+        state = self.state()
+        for index, slug in enumerate(slugs):
+            if variant is not None:
+                raise NotFound("No such answer.")
+            before = tuple(slugs[:index])
+            route = next((r for r in state.answers if r.slug == slug), None)
+            if route is not None:
+                given.append((state.question, route.label, before))
+                path.append(route)
+            else:
+                variant = next((v for v in state.variants if v.slug == slug), None)
+                if variant is None:
+                    raise NotFound("No such answer.")
+                given.append((state.question, variant.name, before))
+            state = self.state(path, variant, slugs[: index + 1])
+        return Resolved(state, given)
+
+    def walk(self) -> Iterator[State]:
+        """Every page of the flow, depth first in the order visitors see the answers: the
+        first question, then each answer's page and what lies below it."""
+        stack = [self.state()]
+        while stack:
+            state = stack.pop()
+            yield state
+            below = [self.state((*state.path, route)) for route in state.answers]
+            below += [self.state(state.path, variant, state.slugs) for variant in state.variants]
+            stack.extend(reversed(below))
