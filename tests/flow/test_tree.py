@@ -65,7 +65,7 @@ def flow():
 
 
 def test_the_top_asks_the_first_question_with_every_top_answer_in_order(flow):
-    tree, routes, _ = flow
+    tree, _, _ = flow
     state = tree.state()
     assert state.question == "Where did you buy it?"
     assert [r.slug for r in state.answers] == ["website", "apple", "mac-app", "phone"]
@@ -112,7 +112,7 @@ def test_an_answer_without_a_channel_is_a_page_of_its_own_steps(flow):
 
 
 def test_resolve_reads_a_path_of_slugs_and_records_each_answer(flow):
-    tree, routes, channels = flow
+    tree, _, channels = flow
     resolved = tree.resolve(["apple", "iphone"])
     assert resolved.state.variant == channels["iphone"]
     assert resolved.given == [
