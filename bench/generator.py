@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils.text import slugify
 
-from guides.caching import version as content_version
+from guides.caching import content_version
 from guides.models import (
     Category,
     ChannelKind,

@@ -9,7 +9,7 @@ class GuidesConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from guides import models
-        from guides.caching import version as content_version
+        from guides.caching import content_version
 
         # Any change to what a page shows bumps the content version: every instance drops what
         # it kept (cached pages, guides in memory).

@@ -1,8 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from guides.caching import memory as store
-from guides.caching import version as content_version
+from guides.caching import content_version, memory
 from tests import factories
 
 
@@ -11,11 +10,11 @@ def _empty_cache():
     """Each test starts with an empty cache: no rate-limit counts, pages or guides kept in
     memory from another, and no cache outage remembered from one."""
     cache.clear()
-    store.guides.clear()
+    memory.guides.clear()
     content_version.outage = content_version.Outage()
     yield
     cache.clear()
-    store.guides.clear()
+    memory.guides.clear()
     content_version.outage = content_version.Outage()
 
 

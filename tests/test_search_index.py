@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from bench import generator
 from guides import search_index
-from guides.caching import version as content_version
+from guides.caching import content_version
 from guides.models import Category, Provider
 from guides.search import (
     ALIAS_PENALTY,

@@ -1,8 +1,9 @@
-"""Guides kept in memory: each process keeps the guides visitors read (services.Guide, with
-everything loaded that their pages have needed so far) and answers later pages from memory;
-likewise the lists of guides on the home page and the search index (guides/search_index.py).
+"""In memory: each process keeps the guides visitors read (flow.guide.Guide, with everything
+loaded that their pages have needed so far) and answers later pages from memory; likewise
+the lists of guides on the home page and the search index; and, beside each of these, what
+pages derive from it alone (`derived`: rendered fragments, page metadata).
 
-What is kept belongs to one content version (guides/content_version.py): when a guide
+What is kept belongs to one content version (guides/caching/content_version.py): when a guide
 changes, the version moves and every process drops what it kept on its next request. A page
 then costs no query at all once its guide is kept, and the first page after a change costs
 what it would without the store.
@@ -14,16 +15,17 @@ process (a shared cache, or one process), like the page cache.
 
 from __future__ import annotations
 
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 
-from guides.caching import version as content_version
+from guides.caching import content_version
 
 if TYPE_CHECKING:
-    from guides.services import Guide
+    from guides.flow.guide import Guide
 
 # How many guides a process keeps, the least recently read dropped first. A guide with its
 # pages loaded is tens of kilobytes.
@@ -88,3 +90,18 @@ def published_guide(slug: str, load: Callable[[str], Guide]) -> Guide:
 def published_listing[T](name: str, load: Callable[[], T]) -> T:
     kept = guides.listing(name, load) if settings.KEEP_GUIDES_IN_MEMORY else None
     return load() if kept is None else kept
+
+
+# What pages derive from a guide or a listing alone, kept beside it for as long as it is
+# kept: nothing is written into the guide itself, which pages share.
+_derived: weakref.WeakKeyDictionary[object, dict[tuple, object]] = weakref.WeakKeyDictionary()
+
+
+def derived(owner: object) -> dict[tuple, object]:
+    """The memo of what pages derive from `owner` alone (the HTML of {% kept %} blocks, a
+    page's metadata): it lives as long as `owner` does, so it is dropped with a kept guide
+    when the content changes, and with a guide read for one request at its end."""
+    found = _derived.get(owner)
+    if found is None:
+        found = _derived[owner] = {}
+    return found

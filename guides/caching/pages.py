@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, set_response_etag
 from redis.exceptions import RedisError
 
-from guides.caching import version as content_version
+from guides.caching import content_version
 
 CACHED_PREFIXES = ("/cancel/", "/category/", "/channels/", "/search/")
 # What a CDN or proxy may do with a published page: keep it briefly, then revalidate

@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
 
-from guides.caching import version as content_version
+from guides.caching import content_version
 from guides.models import (
     MAX_ROUTE_DEPTH,
     Category,

@@ -5,7 +5,8 @@ Loaded at once: the routes (one query). When a page first needs them: the varian
 routes' channels (one query, all of them), the steps of a page (one query a page, or one for
 every page at once with `load_all_steps`), the notes and the questions (one query each).
 What is loaded is kept on the guide, so that a guide kept in memory (guides/caching/memory.py)
-answers every later page of its flow without a query.
+answers every later page of its flow without a query. Nothing else is written into it:
+pages share it, and what they derive from it is kept beside it (memory.derived).
 """
 
 from __future__ import annotations
@@ -47,10 +48,6 @@ class Guide:
         self._questions: list | None = None
         self._urls: dict[tuple[str, ...], str] = {}
         self._summary: Summary | None = None
-        # What its pages derive from the guide alone, worked out once: their page metadata
-        # (web/views.py) and the HTML of the parts that show the guide ({% kept %}).
-        self.meta: dict[tuple, object] = {}
-        self.fragments: dict[tuple, str] = {}
 
     def url(self, slugs: Sequence[str]) -> str:
         """The address of the state of the flow that these answers lead to."""

@@ -2,6 +2,7 @@ import re
 
 from django import template
 
+from guides.caching import memory
 from guides.flow.pages import mailto_href
 from guides.text.markdown import render_markdown
 
@@ -39,21 +40,21 @@ class KeptNode(template.Node):
         self.parts = parts
 
     def render(self, context) -> str:
-        fragments = self.owner.resolve(context).fragments
-        key = tuple(part.resolve(context) for part in self.parts)
-        found = fragments.get(key)
+        kept = memory.derived(self.owner.resolve(context))
+        key = ("fragment", *(part.resolve(context) for part in self.parts))
+        found = kept.get(key)
         if found is None:
-            found = fragments[key] = compact(self.nodelist.render(context))
+            found = kept[key] = compact(self.nodelist.render(context))
         return found
 
 
 @register.tag
 def kept(parser, token):
     """`{% kept owner "name" part… %}…{% endkept %}`: render the block once per owner and
-    parts, compact it, and keep the HTML in the owner's `fragments`. The owner is what the
-    block shows, as loaded for this page (a flow.guide.Guide, the home page's lists): when it
-    is kept in memory (guides/store.py) the HTML is kept with it, and dropped with it when
-    the content changes; otherwise it lives as long as the request.
+    parts, compact it, and keep the HTML beside the owner (caching.memory.derived). The owner is
+    what the block shows, as loaded for this page (a flow.guide.Guide, the home page's lists):
+    when it is kept in memory (guides/caching/memory.py) the HTML is kept with it, and
+    dropped with it when the content changes; otherwise it lives as long as the request.
 
     Only for blocks that show the owner alone: nothing of the request or the visitor (no
     form, no absolute URL; an editor's drafts are never kept, so neither are their banners)."""

@@ -3,7 +3,7 @@ its swappable region, a template partial, on its own when htmx asks for it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection
@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.middleware import HtmxDetails
 
-from guides.caching import memory as store
+from guides.caching import memory
 from guides.flow.guide import hide_unverified_contacts, note_sections
 from guides.models import (
     Category,
@@ -46,14 +46,13 @@ def vary_on_htmx(response: HttpResponse) -> HttpResponse:
     return response
 
 
-@dataclass
+@dataclass(eq=False)  # kept beside in memory.derived, by identity
 class HomeLists:
     """The popular guides and the categories with how many guides each, and the HTML of
     their lists once rendered ({% kept %})."""
 
     popular: list[Provider]
     categories: list[Category]
-    fragments: dict[tuple, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, user=None) -> HomeLists:
@@ -76,7 +75,7 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     if previews_drafts(user):
         lists = HomeLists.load(user)
     else:
-        lists = store.published_listing("home", HomeLists.load)
+        lists = memory.published_listing("home", HomeLists.load)
     context = {"lists": lists, "meta": seo.home(request)}
     return render(request, "guides/home.html", context)
 
@@ -94,7 +93,7 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
         # Nothing found: offer the categories instead (the one more query of a search, none
         # once kept in memory).
         "suggestions": (
-            store.published_listing("categories", suggested_categories)
+            memory.published_listing("categories", suggested_categories)
             if query and not results
             else []
         ),
@@ -131,12 +130,13 @@ def provider_flow(request: HtmxHttpRequest, provider: str, route_path: str = "")
         if not flow.answers:
             context["questions"] = guide.questions
         # The metadata shows the guide alone, but for the host in its absolute addresses.
-        key = (request.scheme, request.get_host(), flow.route_path)
-        if key not in guide.meta:
-            guide.meta[key] = seo.flow(
+        key = ("meta", request.scheme, request.get_host(), flow.route_path)
+        kept = memory.derived(guide)
+        if key not in kept:
+            kept[key] = seo.flow(
                 request, provider_obj, flow, guide.summary, context.get("questions")
             )
-        context["meta"] = guide.meta[key]
+        context["meta"] = kept[key]
     template = "guides/provider.html#flow" if partial else "guides/provider.html"
     return vary_on_htmx(render(request, template, context))
 

@@ -1,4 +1,4 @@
-"""Guides kept in memory (guides/store.py): with the page cache off, a page of a guide that
+"""Guides kept in memory (guides/caching/memory.py): with the page cache off, a page of a guide that
 was read before costs no query, and any change to a guide is seen on the next request."""
 
 import pytest
@@ -6,8 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.http import Http404
 
-from guides.caching import memory as store
-from guides.caching import version as content_version
+from guides.caching import content_version, memory
 from guides.models import Provider, ProviderNote, PurchaseChannel, Route, Status, Step
 from tests import factories
 
@@ -114,14 +113,14 @@ def test_an_editors_drafts_are_never_kept(client, sample):
     editor = get_user_model().objects.create_user("ed", password="x", is_staff=True)
     factories.login(client, editor)
     assert b"visitors cannot see this" in client.get(STEPS).content
-    assert store.guides.guides == {}
+    assert memory.guides.guides == {}
     client.logout()
     assert client.get(STEPS).status_code == 404
 
 
 def test_unknown_guides_are_not_kept(client, sample):
     assert client.get("/cancel/nobody/").status_code == 404
-    assert "nobody" not in store.guides.guides
+    assert "nobody" not in memory.guides.guides
 
 
 def test_without_the_store_every_page_reads_the_database(
@@ -132,11 +131,11 @@ def test_without_the_store_every_page_reads_the_database(
     with django_assert_max_num_queries(5) as queries:
         second = client.get(STEPS)
     assert len(queries.captured_queries) >= 4 and second.content == first.content
-    assert store.guides.guides == {}
+    assert memory.guides.guides == {}
 
 
 def test_the_store_keeps_the_most_recently_read_guides():
-    kept = store.GuideStore(size=2)
+    kept = memory.GuideStore(size=2)
     loads = []
 
     def load(slug):
@@ -160,4 +159,4 @@ def test_without_a_content_version_nothing_is_kept(client, sample, monkeypatch):
     monkeypatch.setattr(content_version, "current", lambda: "")
     client.get(STEPS)
     client.get("/")
-    assert store.guides.guides == {} and store.guides.lists == {}
+    assert memory.guides.guides == {} and memory.guides.lists == {}

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from redis.exceptions import RedisError
 
-from guides.caching import version as content_version
+from guides.caching import content_version
 from guides.models import Category, Feedback, Provider
 from tests import factories
 from tests.production.servers import free_port
@@ -72,10 +72,10 @@ def test_an_unknown_guide_is_still_a_404(client, sample, cache_down):
 
 
 def test_the_outage_is_logged_once_not_per_request(client, sample, cache_down, caplog):
-    with caplog.at_level(logging.WARNING, logger="guides.caching.version"):
+    with caplog.at_level(logging.WARNING, logger="guides.caching.content_version"):
         for _ in range(3):
             client.get(STEPS)
-    warnings = [r for r in caplog.records if r.name == "guides.caching.version"]
+    warnings = [r for r in caplog.records if r.name == "guides.caching.content_version"]
     assert len(warnings) == 1 and "cache unavailable" in warnings[0].getMessage()
 
 

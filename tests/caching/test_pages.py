@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.management import call_command
 
+from guides.caching import content_version
 from guides.caching import pages as pagecache
-from guides.caching import version as content_version
 from guides.models import Step
 from tests import factories
 
