@@ -1,15 +1,9 @@
 """The editors' admin: everything a guide is made of can be maintained here, without code.
 
 Ordered things (routes, steps, notes, questions, variants) are edited in tabular inlines
-with a plain `position` column; static/js/admin-ordering.js lets editors drag the rows (or
-move them with buttons) and renumbers the positions. Positions are protected by unique
-database constraints, so a reordered list cannot be validated or saved row by row:
-
-- each row's form leaves `position` out of its own unique and constraint checks (the
-  database still holds the old positions), and the formset checks the new positions
-  against each other instead, with an error an editor can act on;
-- the save goes through `services.save_reordered`, which lifts the rows that move out of
-  the way first, inside a transaction.
+with a plain `position` column: static/js/admin-ordering.js lets editors drag the rows and
+writes the new order into the position inputs; without JavaScript, editors type it. Rows
+that share a position are ordered by (position, pk), so nothing needs lifting out of the way.
 
 Every change made here is kept by django-reversion (see guides/history.py): each page's
 History lists who changed what and when, and any earlier version can be brought back,
@@ -26,7 +20,6 @@ and rollback pages below).
 from __future__ import annotations
 
 import datetime
-from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
@@ -69,7 +62,6 @@ from .models import (
     Step,
 )
 from .reach import channel_reach
-from .services import save_reordered
 
 history.register()
 
@@ -80,38 +72,32 @@ SMALL_TEXTAREA = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, 
 # Ordered inlines: the form, the formset, the inline -------------------------------------
 
 
-class PositionedForm(forms.ModelForm):
-    """A row of an ordered inline. Its position is checked by the formset, not one by one."""
+class PositionForm(forms.ModelForm):
+    """A row of an ordered inline: its position is a number an editor may type."""
 
     position = forms.IntegerField(
         min_value=0,
         max_value=MAX_POSITION,
-        help_text="Drag the rows (or use the arrows) to reorder; or type the order here.",
+        help_text="Drag the rows by ☰ to reorder them, or type the order here.",
         widget=forms.NumberInput(attrs={"class": "cf-position"}),
     )
-
-    def _get_validation_exclusions(self):
-        # The database still holds the old positions, so a swap would look like a clash.
-        exclusions = super()._get_validation_exclusions()
-        exclusions.add("position")
-        return exclusions
 
 
 def _value_key(value):
     return value.pk if isinstance(value, models.Model) else value
 
 
-class PositionedInlineFormSet(forms.BaseInlineFormSet):
-    """An inline formset whose rows must not share a position (or a slug) among themselves.
+class SiblingSlugsFormSet(forms.BaseInlineFormSet):
+    """An inline formset whose rows must not share a slug among themselves: the database
+    refuses it with a conditional constraint, which a formset's own checks do not see.
 
-    `position_scope` names the fields, besides the inline's foreign key, within which
-    positions (and the other `distinct_fields`) are unique: a provider's routes are
-    numbered per parent, so its formset has `position_scope = ("parent",)`.
+    `slug_scope` names the fields, besides the inline's foreign key, within which slugs are
+    unique: a provider's routes are named per parent, so its formset has
+    `slug_scope = ("parent",)`.
     """
 
-    position_scope: tuple[str, ...] = ()
+    slug_scope: tuple[str, ...] = ()
     scope_label = ""  # how an error names the scope, e.g. " under the same question"
-    distinct_fields: tuple[str, ...] = ("position",)
 
     def kept_forms(self):
         for form in self.forms:
@@ -122,40 +108,21 @@ class PositionedInlineFormSet(forms.BaseInlineFormSet):
 
     def clean(self) -> None:
         super().clean()
-        clashes = []
-        for name in self.distinct_fields:
-            seen: dict[tuple, forms.Form] = {}
-            clashing: list[forms.Form] = []
-            for form in self.kept_forms():
-                if name not in form.cleaned_data or form.has_error(name):
-                    continue
-                key = tuple(_value_key(form.cleaned_data.get(s)) for s in self.position_scope)
-                key += (form.cleaned_data[name],)
-                if key in seen:
-                    clashing += [seen[key], form]
-                else:
-                    seen[key] = form
-            for form in dict.fromkeys(clashing):  # each form once, in order
-                form.add_error(name, f"Another row{self.scope_label} has this {name} too.")
-            if clashing:
-                clashes.append(name)
-        if clashes:
-            raise ValidationError(
-                "Two rows share a %(what)s. Give each row its own, or drag the rows into order.",
-                code="duplicate",
-                params={"what": " and a ".join(clashes)},
-            )
-
-    def moved_pks(self) -> list[int]:
-        """Existing rows that move: their position (or scope) changed, or they go away."""
-        tracked = {"position", *self.position_scope}
-        deleted = set(self.deleted_forms)
-        return [
-            form.instance.pk
-            for form in self.initial_forms
-            if form.instance.pk is not None
-            and (form in deleted or tracked.intersection(form.changed_data))
-        ]
+        seen: dict[tuple, forms.Form] = {}
+        clashing: list[forms.Form] = []
+        for form in self.kept_forms():
+            if "slug" not in form.cleaned_data or form.has_error("slug"):
+                continue
+            key = tuple(_value_key(form.cleaned_data.get(s)) for s in self.slug_scope)
+            key += (form.cleaned_data["slug"],)
+            if key in seen:
+                clashing += [seen[key], form]
+            else:
+                seen[key] = form
+        for form in dict.fromkeys(clashing):  # each form once, in order
+            form.add_error("slug", f"Another row{self.scope_label} has this slug too.")
+        if clashing:
+            raise ValidationError("Two rows share a slug. Give each row its own.", code="duplicate")
 
 
 class StatedLimits:
@@ -199,8 +166,7 @@ class LockedWhenLive:
 
 
 class OrderedTabularInline(LockedWhenLive, StatedLimits, admin.TabularInline):
-    formset = PositionedInlineFormSet
-    form = PositionedForm
+    form = PositionForm
     extra = 0
     classes = [ORDERED_CLASS]
     formfield_overrides = SMALL_TEXTAREA
@@ -211,9 +177,8 @@ class OrderedTabularInline(LockedWhenLive, StatedLimits, admin.TabularInline):
 
 
 class EditorAdmin(EditTokenMixin, UndoMixin, StatedLimits, VersionAdmin):
-    """Saves ordered inlines without tripping the unique-position constraints, and keeps
-    every change in history (django-reversion), revertable without tripping them either.
-    Its change forms refuse a save based on a stale copy (guides/edit_token.py).
+    """Keeps every change in history (django-reversion), revertable, and its change forms
+    refuse a save based on a stale copy (guides/edit_token.py).
 
     (Admins that annotate a count re-state the model's ordering: a grouped query drops it,
     and the autocomplete view paginates what get_queryset returns.)
@@ -284,13 +249,11 @@ class EditorAdmin(EditTokenMixin, UndoMixin, StatedLimits, VersionAdmin):
         return HttpResponseRedirect(reverse("admin:guides_provider_revisions", args=[live.pk]))
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        version = get_object_or_404(Version, pk=version_id)
         refused = self._refuse_live(request, self.get_object(request, unquote(object_id)))
         if refused is not None:
             return refused
         request._cf_reverting = True
-        with history.lifted_positions(version.revision, keep=request.method == "POST"):
-            return super().revision_view(request, object_id, version_id, extra_context)
+        return super().revision_view(request, object_id, version_id, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
         version = get_object_or_404(Version, pk=version_id)
@@ -304,8 +267,7 @@ class EditorAdmin(EditTokenMixin, UndoMixin, StatedLimits, VersionAdmin):
         if refused is not None:
             return refused
         request._cf_reverting = True
-        with history.lifted_positions(version.revision, keep=request.method == "POST"):
-            return super().recover_view(request, version_id, extra_context)
+        return super().recover_view(request, version_id, extra_context)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if getattr(request, "_cf_reverting", False):
@@ -313,13 +275,6 @@ class EditorAdmin(EditTokenMixin, UndoMixin, StatedLimits, VersionAdmin):
             # at something deleted since (a route, a channel), before anything is shown.
             history.check_references()
         return super().changeform_view(request, object_id, form_url, extra_context)
-
-    def save_formset(self, request, form, formset, change):
-        save = partial(super().save_formset, request, form, formset, change)
-        if isinstance(formset, PositionedInlineFormSet):
-            save_reordered(formset.model, formset.moved_pks(), save)
-        else:
-            save()
 
 
 # List filters -----------------------------------------------------------------------------
@@ -426,13 +381,12 @@ class CategoryAdmin(EditorAdmin):
 # Providers --------------------------------------------------------------------------------
 
 
-class ProviderRouteFormSet(PositionedInlineFormSet):
-    """All the routes of one provider: positions and slugs are unique per parent, and the
-    parents chosen must keep the flow a tree."""
+class ProviderRouteFormSet(SiblingSlugsFormSet):
+    """All the routes of one provider: slugs are unique per parent, and the parents chosen
+    must keep the flow a tree."""
 
-    position_scope = ("parent",)
+    slug_scope = ("parent",)
     scope_label = " under the same question"
-    distinct_fields = ("position", "slug")
 
     @cached_property
     def parent_routes(self) -> list[Route]:
@@ -856,9 +810,7 @@ def change_url_of(obj) -> str:
 # Purchase channels ------------------------------------------------------------------------
 
 
-class VariantFormSet(PositionedInlineFormSet):
-    distinct_fields = ("position", "slug")
-
+class VariantFormSet(SiblingSlugsFormSet):
     def add_fields(self, form, index):
         super().add_fields(form, index)
         if "kind" in form.fields and self.instance.pk is not None:
@@ -1010,9 +962,7 @@ class RouteStepInline(StepInline):
     fk_name = "route"
 
 
-class ChildRouteFormSet(PositionedInlineFormSet):
-    distinct_fields = ("position", "slug")
-
+class ChildRouteFormSet(SiblingSlugsFormSet):
     def add_fields(self, form, index):
         super().add_fields(form, index)
         # A new answer belongs to the same provider as the question it answers.
