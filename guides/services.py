@@ -9,14 +9,12 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Q, Value, When
 from django.http import Http404
 from django.urls import reverse
 
 from . import store
 from .models import (
-    MAX_POSITION,
     MAX_ROUTE_DEPTH,
     NoteKind,
     Provider,
@@ -418,21 +416,6 @@ def mailto_href(step: Step) -> str:
     if step.email_body:
         query += f"&body={quote(step.email_body)}"
     return f"mailto:{to}?{query}"
-
-
-REORDER_OFFSET = MAX_POSITION + 1
-
-
-@transaction.atomic
-def save_reordered(model, moved_pks: list[int], save) -> None:
-    """Save a list whose positions changed, without tripping the unique-position constraint.
-
-    Rows that move are first lifted above every legal position, then `save()` writes the
-    final positions; all in one transaction.
-    """
-    if moved_pks:
-        model.objects.filter(pk__in=moved_pks).update(position=F("position") + REORDER_OFFSET)
-    save()
 
 
 RELATED_GUIDES = 6
