@@ -1,5 +1,5 @@
 """No lost update: two editors open the same change form; the one who saves second is
-refused, told who changed what, and loses nothing they typed (guides/edit_token.py)."""
+refused, told who changed what, and loses nothing they typed (guides/admin/edit_token.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from guides import channel_publishing, publishing
-from guides.edit_token import TOKEN_FIELD, EditTokenMixin
+from guides.admin.edit_token import TOKEN_FIELD, EditTokenMixin
 from guides.models import Provider, PurchaseChannel, Step, VisibleText
 from tests import factories
 from tests.test_admin import (
@@ -365,7 +365,7 @@ def test_an_import_confirmation_refuses_a_change_made_since_the_preview(imported
 def test_an_import_confirmation_without_the_state_is_refused_clearly(imported, db):  # noqa: F811
     from django.core import signing
 
-    from guides import admin_transfer
+    from guides.admin import transfer as admin_transfer
 
     importer = Client()
     user = get_user_model().objects.create_superuser("importer", "i@example.com", "pw")

@@ -16,8 +16,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from reversion.models import Version
 
-from . import history, publishing, undo
-from .models import Provider
+from .. import history, publishing, undo
+from ..models import Provider
 
 
 class UndoMixin:

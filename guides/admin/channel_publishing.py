@@ -1,6 +1,6 @@
 """Publishing shared channels in the admin (guides/channel_publishing.py): open a draft of a
 live channel, review it with every guide and answer page it reaches, publish it, and list
-the channel's revisions. Plain forms, as for guides (guides/admin_publishing.py)."""
+the channel's revisions. Plain forms, as for guides (publishing.py here)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from . import channel_publishing
-from .admin_publishing import PublishForm
-from .models import ChannelRevision, PurchaseChannel
-from .publishing import PublishRefused
+from .. import channel_publishing
+from ..models import ChannelRevision, PurchaseChannel
+from ..publishing import PublishRefused
+from .publishing import PublishForm
 
 
 def _change_url(channel: PurchaseChannel) -> str:
