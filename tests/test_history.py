@@ -324,3 +324,23 @@ def test_import_guides_is_kept_in_history(db):
     assert versions[0].revision.comment == "import_guides tests/data/sample.yaml"
     call_command("import_guides", "tests/data/sample.yaml", "--dry-run", verbosity=0)
     assert Version.objects.get_for_object(acme).count() == 1
+
+
+def test_an_editor_cannot_publish_or_verify_by_reverting(editor, route):
+    """A version from when the guide was published and verified brings back neither for
+    someone who may do neither: its status and verification are kept as they are now."""
+    import datetime
+
+    import reversion
+
+    provider = route.provider
+    verified = {"status": "published", "last_verified_on": datetime.date(2026, 1, 5)}
+    Provider.objects.filter(pk=provider.pk).update(**verified)
+    with reversion.create_revision():
+        Provider.objects.get(pk=provider.pk).save()
+    before = versions(provider)[0]
+    Provider.objects.filter(pk=provider.pk).update(status="draft", last_verified_on=None)
+    _, response = revert(editor, provider, before)
+    assert_saved(response)
+    provider.refresh_from_db()
+    assert (provider.status, provider.last_verified_on) == ("draft", None)

@@ -28,6 +28,8 @@ previewed again.
 from __future__ import annotations
 
 import datetime
+from contextvars import ContextVar
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib.admin.utils import flatten_fieldsets, unquote
@@ -35,7 +37,7 @@ from django.core import signing
 from django.db import router, transaction
 from django.utils import timezone
 
-from .edit_merge import reconcile
+from .edit_merge import Conflict, reconcile
 from .edit_page import TOKEN_FIELD, Loaded, Part, lock_page, page_of
 
 SALT = "guides.edit_token"
@@ -73,6 +75,28 @@ def read_token(token: str) -> Loaded | None:
 # The admin hooks ---------------------------------------------------------------------------------
 
 
+def is_revert(extra_context: dict | None) -> bool:
+    """Whether a change form is django-reversion's revert or recover page (its views say so in
+    the context they pass): the old version has been written back on purpose, so the page
+    carries no token, and is checked as a whole version instead (history.check_references)."""
+    return bool(extra_context and (extra_context.get("revert") or extra_context.get("recover")))
+
+
+@dataclass(frozen=True)
+class Editing:
+    """What the change view hands the form it builds: the token the form carries, and the
+    conflict that refuses its save (None when nothing changed since the page was loaded)."""
+
+    token: str = ""
+    conflict: Conflict | None = None
+
+
+# What the change view hands its form, for as long as the admin builds, checks and saves it;
+# a form built elsewhere (an add page, page_of) gets NOT_EDITING.
+_editing: ContextVar[Editing] = ContextVar("editing")
+NOT_EDITING = Editing()
+
+
 class EditTokenMixin:
     """Added to the base admin of the guide models: each change form carries the token and
     refuses a stale save (see the module's docstring)."""
@@ -102,11 +126,11 @@ class EditTokenMixin:
 
         def __init__(self, *args, **kw):
             form.__init__(self, *args, **kw)
-            self.initial[TOKEN_FIELD] = getattr(request, "_cf_edit_token", "")
+            self.initial[TOKEN_FIELD] = _editing.get(NOT_EDITING).token
 
         def clean(self):
             cleaned = form.clean(self)
-            conflict = getattr(request, "_cf_conflict", None)
+            conflict = _editing.get(NOT_EDITING).conflict
             if conflict is not None:
                 self.add_error(None, conflict.message())
             return cleaned
@@ -117,9 +141,10 @@ class EditTokenMixin:
         )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if object_id is None or getattr(request, "_cf_reverting", False):
+        if object_id is None or is_revert(extra_context):
             return super().changeform_view(request, object_id, form_url, extra_context)
         with transaction.atomic(using=router.db_for_write(self.model)):
+            editing = NOT_EDITING
             obj = self.get_object(request, unquote(object_id))
             if obj is not None and self.has_view_or_change_permission(request, obj):
                 posting = request.method == "POST" and "_saveasnew" not in request.POST
@@ -127,6 +152,7 @@ class EditTokenMixin:
                     lock_page(self, request, obj)
                     obj = self.get_object(request, unquote(object_id))
                 parts = page_of(self, request, obj)
+                conflict = None
                 if posting and self.has_change_permission(request, obj):
                     loaded = read_token(request.POST.get(TOKEN_FIELD, ""))
                     if loaded is not None and loaded.page != f"{obj._meta.label_lower}:{obj.pk}":
@@ -134,10 +160,12 @@ class EditTokenMixin:
                     outcome = reconcile(request.POST, parts, loaded, request)
                     if outcome is not None:
                         data, conflict = outcome
-                        request._cf_conflict = conflict
-                        request.POST = data
-                token = make_token(parts)
-                request._cf_edit_token = token
-                if getattr(request, "_cf_conflict", None) is not None:
-                    request.POST[TOKEN_FIELD] = token
-            return super().changeform_view(request, object_id, form_url, extra_context)
+                        request.POST = data  # the admin's form is bound to the merged data
+                editing = Editing(make_token(parts), conflict)
+                if conflict is not None:
+                    request.POST[TOKEN_FIELD] = editing.token
+            scope = _editing.set(editing)
+            try:
+                return super().changeform_view(request, object_id, form_url, extra_context)
+            finally:
+                _editing.reset(scope)

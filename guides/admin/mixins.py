@@ -18,7 +18,7 @@ from reversion.models import Version
 
 from .. import channel_publishing, history, publishing
 from ..models import Provider, PurchaseChannel, Route
-from .edit_token import EditTokenMixin
+from .edit_token import EditTokenMixin, is_revert
 from .forms import ORDERED_CLASS, SMALL_TEXTAREA, PositionForm
 from .undo import UndoMixin
 
@@ -152,7 +152,6 @@ class EditorAdmin(EditTokenMixin, UndoMixin, StatedLimits, VersionAdmin):
         refused = self._refuse_live(request, self.get_object(request, unquote(object_id)))
         if refused is not None:
             return refused
-        request._cf_reverting = True
         return super().revision_view(request, object_id, version_id, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
@@ -166,11 +165,10 @@ class EditorAdmin(EditTokenMixin, UndoMixin, StatedLimits, VersionAdmin):
         refused = self._refuse_live(request, recovered)
         if refused is not None:
             return refused
-        request._cf_reverting = True
         return super().recover_view(request, version_id, extra_context)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        if getattr(request, "_cf_reverting", False):
+        if is_revert(extra_context):
             # The old version has just been written back: refuse it while it still points
             # at something deleted since (a route, a channel), before anything is shown.
             history.check_references()

@@ -33,6 +33,8 @@ from .publishing import PublishingMixin
 from .routes import ProviderRouteInline, route_choice_label
 from .transfer import GuideTransferMixin
 
+KEPT_ON_REVERT = ("status", "last_verified_on", "last_verified_by")
+
 
 class ProviderNoteInline(OrderedTabularInline):
     model = ProviderNote
@@ -120,17 +122,12 @@ class ProviderAdmin(PublishingMixin, GuideTransferMixin, EditorAdmin):
     def save_model(self, request, obj, form, change):
         if "last_verified_on" in form.changed_data:
             obj.last_verified_by = request.user if obj.last_verified_on else None
-        # A revert brings back an old version whole: what this user may not change is kept
-        # as it is now (a recovered guide comes back as a draft).
-        kept = getattr(request, "_cf_kept_provider", None)
-        if kept is not None:
-            obj.status = kept.get("status", Status.DRAFT)
-            if not self.has_verify_permission(request) and kept:
-                obj.last_verified_on = kept["last_verified_on"]
-                obj.last_verified_by_id = kept["last_verified_by"]
         super().save_model(request, obj, form, change)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        kept = (extra_context or {}).get("kept_provider")
+        if kept is not None and object_id is not None:
+            self._keep(request, unquote(object_id), kept)
         if object_id is not None and str(unquote(object_id)).isdigit():
             open_draft = Provider.objects.filter(draft_of_id=unquote(object_id)).first()
             extra_context = {
@@ -148,19 +145,26 @@ class ProviderAdmin(PublishingMixin, GuideTransferMixin, EditorAdmin):
             return "Published, draft open" if provider.has_draft else "Published"
         return "Draft"
 
-    def _keep_current(self, request, object_id) -> None:
-        current = Provider.objects.filter(pk=object_id).values(
-            "status", "last_verified_on", "last_verified_by"
-        )
-        request._cf_kept_provider = current.first() or {}
+    # A revert brings back an old version whole: what this user may not change is kept as it
+    # is now, and a recovered guide comes back as a draft. The revert and recover views name
+    # what to keep in the context they hand the change view, which writes it over the old
+    # version before the form reads it (so the preview shows what a save will keep).
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        self._keep_current(request, object_id)
+        current = Provider.objects.filter(pk=object_id).values(*KEPT_ON_REVERT).first()
+        extra_context = {**(extra_context or {}), "kept_provider": current or {}}
         return super().revision_view(request, object_id, version_id, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
-        request._cf_kept_provider = {}
+        extra_context = {**(extra_context or {}), "kept_provider": {}}
         return super().recover_view(request, version_id, extra_context)
+
+    def _keep(self, request, object_id, kept: dict) -> None:
+        values = {"status": kept.get("status", Status.DRAFT)}
+        if kept and not self.has_verify_permission(request):
+            values["last_verified_on"] = kept["last_verified_on"]
+            values["last_verified_by"] = kept["last_verified_by"]
+        Provider.objects.filter(pk=object_id).update(**values)
 
     # Actions ------------------------------------------------------------------------------
 

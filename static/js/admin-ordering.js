@@ -1,6 +1,6 @@
 /*
  * Drag-and-drop for the admin's ordered inlines (a fieldset with the class "cf-ordered",
- * set in guides/admin.py). Each row gets a handle; dropping a row writes the new
+ * set in guides/admin/forms.py). Each row gets a handle; dropping a row writes the new
  * order into the position inputs (1, 2, …), and the server saves whatever they say. Without
  * JavaScript, or from the keyboard, an editor types the positions. A row added with "Add
  * another" takes the next number.
