@@ -11,7 +11,7 @@ from guides import channel_publishing
 from guides.exporter import export_data
 from guides.models import ChannelRevision, PurchaseChannel, Step
 from tests import factories
-from tests.test_admin import (  # noqa: F401 (fixtures: every page as in production)
+from tests.admin.test_admin import (  # noqa: F401 (fixtures: every page as in production)
     assert_saved,
     change_url,
     collected_static,

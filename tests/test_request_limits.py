@@ -12,7 +12,7 @@ from django.db import models
 from guides.admin.edit_token import TOKEN_FIELD
 from guides.models import Feedback, Step
 from tests import factories
-from tests.test_admin import change_url, edit, editor, form_data  # noqa: F401 (fixture)
+from tests.admin.test_admin import change_url, edit, editor, form_data  # noqa: F401 (fixture)
 
 MEGABYTE_BODY = "Type carefully. " * 65_536  # 1 MB, as reported in issue 11
 

@@ -12,7 +12,7 @@ from reversion.models import Version
 from guides import channel_publishing
 from guides.models import Provider, Route, Step
 from tests import factories
-from tests.test_admin import (  # noqa: F401 (fixtures: every page as in production)
+from tests.admin.test_admin import (  # noqa: F401 (fixtures: every page as in production)
     assert_saved,
     change_url,
     collected_static,

@@ -15,7 +15,7 @@ from guides import channel_publishing, publishing
 from guides.admin.edit_token import TOKEN_FIELD, EditTokenMixin
 from guides.models import Provider, PurchaseChannel, Step, VisibleText
 from tests import factories
-from tests.test_admin import (
+from tests.admin.test_admin import (
     SAMPLE,
     add_row,
     assert_saved,
@@ -25,7 +25,7 @@ from tests.test_admin import (
     guide,  # noqa: F401 (fixture)
     row,
 )
-from tests.test_admin_transfer import (
+from tests.admin.test_transfer import (
     UPLOAD,
     imported,  # noqa: F401 (fixture)
     sample,

@@ -23,7 +23,7 @@ from guides.models import (
     Step,
 )
 from tests import factories
-from tests.test_admin import (  # noqa: F401 (fixtures: every page as in production)
+from tests.admin.test_admin import (  # noqa: F401 (fixtures: every page as in production)
     assert_saved,
     change_url,
     collected_static,
