@@ -396,7 +396,9 @@ def _channels(queryset) -> list[dict]:
     )
     ids = [c.pk for c in channels] + [v.pk for v in variants]
     steps: dict[int, list[Step]] = defaultdict(list)
-    found = Step.objects.filter(channel__in=ids).select_related("contact").order_by("position")
+    found = (
+        Step.objects.filter(channel__in=ids).select_related("contact").order_by("position", "pk")
+    )
     for step in services.hide_unverified_contacts(list(found)):
         steps[step.channel_id].append(step)
     contacts: dict[int, list[OfficialContact]] = defaultdict(list)

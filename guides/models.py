@@ -17,8 +17,9 @@ from django.urls import reverse
 from guides.flow.rules import FIRST_QUESTION, MAX_ROUTE_DEPTH, parent_problem  # noqa: F401
 from guides.text import phones
 
-# Positions are small numbers an editor can read; the ceiling leaves room above it for
-# the temporary values used while a list is being reordered (see services.save_reordered).
+# Positions are small numbers an editor can read. They need not be unique in their list:
+# rows are ordered by (position, pk), so two rows that share a position keep a stable order
+# (as Wagtail's Orderable does), and a reorder simply writes the new numbers.
 MAX_POSITION = 9999
 position_validators = [MaxValueValidator(MAX_POSITION)]
 
@@ -449,7 +450,7 @@ class Route(VisibleText):
     )
 
     class Meta:
-        ordering = ["provider", "parent_id", "position"]
+        ordering = ["provider", "parent_id", "position", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["provider", "slug"],
@@ -462,18 +463,6 @@ class Route(VisibleText):
                 condition=Q(parent__isnull=False),
                 name="route_unique_child_slug",
                 violation_error_message="This question already has an answer with this slug.",
-            ),
-            models.UniqueConstraint(
-                fields=["provider", "position"],
-                condition=Q(parent__isnull=True),
-                name="route_unique_top_position",
-                violation_error_message="Two first answers share this position.",
-            ),
-            models.UniqueConstraint(
-                fields=["parent", "position"],
-                condition=Q(parent__isnull=False),
-                name="route_unique_child_position",
-                violation_error_message="Two answers to this question share this position.",
             ),
             models.CheckConstraint(
                 condition=~Q(parent=models.F("pk")),
@@ -671,25 +660,13 @@ class Step(VisibleText):
     source_url = models.URLField(max_length=500, blank=True, help_text="Where this is documented.")
 
     class Meta:
-        ordering = ["position"]
+        ordering = ["position", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(route__isnull=False, channel__isnull=True)
                 | Q(route__isnull=True, channel__isnull=False),
                 name="step_route_xor_channel",
                 violation_error_message="A step belongs to exactly one route or channel.",
-            ),
-            models.UniqueConstraint(
-                fields=["route", "position"],
-                condition=Q(route__isnull=False),
-                name="step_unique_route_position",
-                violation_error_message="Two steps of this route share this position.",
-            ),
-            models.UniqueConstraint(
-                fields=["channel", "position"],
-                condition=Q(channel__isnull=False),
-                name="step_unique_channel_position",
-                violation_error_message="Two steps of this channel share this position.",
             ),
         ]
 
@@ -741,14 +718,7 @@ class ProviderNote(VisibleText):
     source_url = models.URLField(max_length=500, blank=True)
 
     class Meta:
-        ordering = ["position"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["provider", "position"],
-                name="note_unique_provider_position",
-                violation_error_message="Two notes of this provider share this position.",
-            ),
-        ]
+        ordering = ["position", "pk"]
 
     def __str__(self) -> str:
         return self.title
@@ -767,14 +737,7 @@ class Question(VisibleText):
     source_url = models.URLField(max_length=500, blank=True)
 
     class Meta:
-        ordering = ["position"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["provider", "position"],
-                name="question_unique_provider_position",
-                violation_error_message="Two questions of this provider share this position.",
-            ),
-        ]
+        ordering = ["position", "pk"]
 
     def __str__(self) -> str:
         return self.question

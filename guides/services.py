@@ -4,27 +4,9 @@ homes: guides/flow/ (the engine), guides/web/lookups.py (a request's guide, or 4
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.db.models import F
-
 from guides.flow.guide import Guide, hide_unverified_contacts, note_sections  # noqa: F401
 from guides.flow.pages import Answer, Choice, Flow, mailto_href, resolve_flow  # noqa: F401
 from guides.flow.rules import SLUG_RE, arrange_steps  # noqa: F401
 from guides.flow.tree import RouteTree, Summary  # noqa: F401
-from guides.models import MAX_POSITION
 from guides.web.lookups import guide_or_404, viewer  # noqa: F401
 from guides.web.lookups import provider_or_404 as published_provider_or_404  # noqa: F401
-
-REORDER_OFFSET = MAX_POSITION + 1
-
-
-@transaction.atomic
-def save_reordered(model, moved_pks: list[int], save) -> None:
-    """Save a list whose positions changed, without tripping the unique-position constraint.
-
-    Rows that move are first lifted above every legal position, then `save()` writes the
-    final positions; all in one transaction.
-    """
-    if moved_pks:
-        model.objects.filter(pk__in=moved_pks).update(position=F("position") + REORDER_OFFSET)
-    save()

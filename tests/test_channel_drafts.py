@@ -11,7 +11,7 @@ from guides.files.exporter import export_data
 from guides.models import ChannelRevision, PurchaseChannel, Step
 from guides.publishing import channels as channel_publishing
 from tests import factories
-from tests.test_admin import (  # noqa: F401 (fixtures: every page as in production)
+from tests.admin.test_admin import (  # noqa: F401 (fixtures: every page as in production)
     assert_saved,
     change_url,
     collected_static,

@@ -19,7 +19,7 @@ from guides.flow import map as flow_map
 from guides.models import Feedback, FeedbackStatus, Provider, Step
 from guides.web.sitemaps import flow_pages
 from tests import factories
-from tests.test_admin import collected_static, manifest_storages  # noqa: F401 (collected_static: a fixture)
+from tests.admin.test_admin import collected_static, manifest_storages  # noqa: F401 (collected_static: a fixture)
 
 VISITOR_STEP = re.compile(r'<li class="step step-\w+" id="step-(\d+)"')
 LEAF = re.compile(r'<section class="cf-leaf" id="[^"]*" data-path="([^"]*)">(.*?)</section>', re.S)
@@ -181,7 +181,7 @@ def test_a_draft_guide_is_mapped_too(admin_client, app_store_guide):
 
 def test_the_page_renders_as_in_production(admin_client, app_store_guide, settings, request):
     settings.DEBUG = False
-    settings.STATIC_ROOT = request.getfixturevalue("collected_static")  # as tests/test_admin.py
+    settings.STATIC_ROOT = request.getfixturevalue("collected_static")  # as admin/test_admin.py
     settings.STORAGES = manifest_storages(settings.STORAGES)
     response = admin_client.get(flow_url(app_store_guide))
     assert response.status_code == 200

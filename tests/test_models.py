@@ -25,11 +25,13 @@ def test_step_belongs_to_a_route_or_a_channel_not_both(route, app_store):
         Step(route=route, channel=app_store, title="x", position=9).full_clean()
 
 
-def test_step_positions_are_unique_per_owner(route):
-    factories.make_step(route=route, position=1)
-    refused_by_database(lambda: factories.make_step(route=route, position=1))
-    with pytest.raises(ValidationError, match="share this position"):
-        Step(route=route, title="again", position=1).full_clean()
+def test_steps_may_share_a_position_and_keep_a_stable_order(route):
+    """Positions are not unique: steps that share one are ordered by (position, pk)."""
+    first = factories.make_step(route=route, title="first", position=1)
+    again = factories.make_step(route=route, title="again", position=1)
+    Step(route=route, title="third", position=1).full_clean()  # no error either
+    before = factories.make_step(route=route, title="before", position=0)
+    assert list(route.steps.all()) == [before, first, again]
     other = factories.make_route(route.provider, slug="other", position=2)
     factories.make_step(route=other, position=1)  # another route may use the same position
 
@@ -45,9 +47,11 @@ def test_route_slugs_are_unique_among_siblings_only(provider, route):
     factories.make_route(factories.make_provider(), slug="website", position=1)
 
 
-def test_route_positions_are_unique_per_parent(provider, route):
-    refused_by_database(lambda: factories.make_route(provider, slug="b", position=1))
+def test_routes_may_share_a_position_and_keep_a_stable_order(provider, route):
+    """Positions are not unique: answers that share one are ordered by (position, pk)."""
+    b = factories.make_route(provider, slug="b", position=1)
     factories.make_route(provider, parent=route, slug="c", position=1)
+    assert list(provider.routes.filter(parent=None)) == [route, b]
 
 
 def test_database_refuses_a_parent_of_another_provider(route):

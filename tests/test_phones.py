@@ -259,7 +259,7 @@ def draft_route(acme):
 
 
 def test_the_admin_refuses_a_step_with_the_scam_number(superuser_client, acme):
-    from tests.test_admin import add_row, change_url, form_data
+    from tests.admin.test_admin import add_row, change_url, form_data
 
     # A live guide is changed in its draft: the guard holds there, with the live contacts.
     route = draft_route(acme)
@@ -279,7 +279,7 @@ def test_the_admin_refuses_a_step_with_the_scam_number(superuser_client, acme):
 
 
 def test_the_admin_refuses_a_step_on_its_own_page(superuser_client, acme):
-    from tests.test_admin import change_url, edit
+    from tests.admin.test_admin import change_url, edit
 
     route = draft_route(acme)
     step = factories.make_step(route=route, title="Open Billing", position=1)

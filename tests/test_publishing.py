@@ -12,7 +12,7 @@ from guides.files.exporter import dumps, export_guide
 from guides.models import GuideRevision, Provider, RevisionKind, Step
 from guides.publishing import revisions as publishing
 from tests import factories
-from tests.test_admin import (  # noqa: F401 (fixtures: every page as in production)
+from tests.admin.test_admin import (  # noqa: F401 (fixtures: every page as in production)
     change_url,
     collected_static,
     edit,

@@ -9,10 +9,10 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import models
 
-from guides.edit_token import TOKEN_FIELD
+from guides.admin.edit_token import TOKEN_FIELD
 from guides.models import Feedback, Step
 from tests import factories
-from tests.test_admin import change_url, edit, editor, form_data  # noqa: F401 (fixture)
+from tests.admin.test_admin import change_url, edit, editor, form_data  # noqa: F401 (fixture)
 
 MEGABYTE_BODY = "Type carefully. " * 65_536  # 1 MB, as reported in issue 11
 
@@ -52,7 +52,7 @@ def test_every_text_field_states_its_limit_and_no_browser_cuts_a_paste(editor, s
     response = editor.get(change_url(step))
     form = response.context["adminform"].form
     for name, field in form.fields.items():
-        if name == TOKEN_FIELD:  # the hidden edit token (guides/edit_token.py), not a text
+        if name == TOKEN_FIELD:  # the hidden edit token (guides/admin/edit_token.py), not a text
             continue
         model_field = Step._meta.get_field(name)
         if isinstance(model_field, models.CharField | models.TextField) and model_field.max_length:

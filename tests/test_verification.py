@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from guides.models import GuideRequest, Provider
 from tests import factories
-from tests.test_admin import (  # noqa: F401 (fixtures: every page as in production)
+from tests.admin.test_admin import (  # noqa: F401 (fixtures: every page as in production)
     collected_static,
     manifest_static,
 )

@@ -21,7 +21,6 @@ import jsonschema
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F
 
 from guides.caching import content_version
 from guides.models import (
@@ -36,7 +35,6 @@ from guides.models import (
     Status,
     Step,
 )
-from guides.services import REORDER_OFFSET
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 SCHEMA_PATH = Path(__file__).resolve().parent / "guides.schema.json"
@@ -519,11 +517,6 @@ class Importer:
             self.errors.append(f"{where}: {name} {value!r} is used by {counts[value]} entries")
         return not clashes
 
-    @staticmethod
-    def _lift(queryset: models.QuerySet) -> None:
-        """Move a group's rows above every legal position, so they can be renumbered."""
-        queryset.update(position=F("position") + REORDER_OFFSET)
-
     # -- categories and channels ------------------------------------------------------------
 
     def category(self, entry: dict, where: Where) -> None:
@@ -667,13 +660,8 @@ class Importer:
             return
         siblings = Route.objects.filter(provider=provider, parent=parent)
         existing = {route.slug: route for route in siblings}
-        final = {entry["slug"]: index + 1 for index, entry in enumerate(entries)}
-        self._delete(
-            siblings.exclude(slug__in=list(final)), "route", lambda r: f"{prefix}/{r.slug}", key
-        )
-        if any(final[slug] != route.position for slug, route in existing.items() if slug in final):
-            self._lift(siblings)
-            existing = {route.slug: route for route in siblings.all()}
+        slugs = [entry["slug"] for entry in entries]
+        self._delete(siblings.exclude(slug__in=slugs), "route", lambda r: f"{prefix}/{r.slug}", key)
         for index, entry in enumerate(entries):
             here = where / "routes" / index
             label = f"{prefix}/{entry['slug']}"
@@ -795,11 +783,9 @@ class Importer:
         values: Callable[[dict], dict],
     ) -> None:
         """Sync an ordered list (steps, notes, questions) by position: the n-th entry
-        updates the n-th row; rows beyond the list are deleted."""
-        rows = list(queryset.order_by("position"))
-        if [row.position for row in rows] != list(range(1, len(rows) + 1)):
-            self._lift(queryset)
-            rows = list(queryset.order_by("position"))
+        updates the n-th row (in (position, pk) order) and numbers it n; rows beyond the
+        list are deleted."""
+        rows = list(queryset.order_by("position", "pk"))
         for index, entry in enumerate(entries):
             here = where / index
             try:

@@ -4,29 +4,21 @@ means to go back.
 A revision of a provider holds the provider and everything edited on its page (its routes
 with their steps, notes, questions and contacts); a revision of a route holds its steps and
 the answers below it; a revision of a channel, its standard steps, variants and contacts.
-Reverting one brings all of that back, deleted steps included, in their old order.
-
-Positions are unique per list, so a revert cannot simply write the old rows back one by one
-(a step that moved up would collide with the one that took its place). `lifted_positions`
-lifts every row of the lists a revision touches above the legal positions first, as
-`services.save_reordered` does, lets the revert write the old positions, and then settles
-whatever is still lifted (rows the old version did not know) back below the ceiling.
+Reverting one brings all of that back, deleted steps included, in their old order: it
+writes the old positions back. Positions need not be unique in a list (rows are ordered by
+(position, pk)), so a row added since that now shares a position with a reverted one simply
+sorts beside it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import reversion
 from django.apps import apps
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Model, Q
+from django.db import IntegrityError, connection
+from django.db.models import Model, Q
 from reversion.errors import RevertError
-from reversion.models import Revision
 
 from guides.models import (
-    MAX_POSITION,
     Category,
     OfficialContact,
     Provider,
@@ -36,7 +28,6 @@ from guides.models import (
     Route,
     Step,
 )
-from guides.services import REORDER_OFFSET
 
 # What each revision holds besides the object itself: the inlines of its admin page.
 FOLLOW: dict[type[Model], tuple[str, ...]] = {
@@ -56,108 +47,6 @@ def register() -> None:
     for model, follow in FOLLOW.items():
         if not reversion.is_registered(model):
             reversion.register(model, follow=follow)
-
-
-# The ordered lists a row belongs to: (model, the fields that scope its unique positions).
-ORDERED: dict[type[Model], tuple[str, ...]] = {
-    Step: ("route_id", "channel_id"),
-    Route: ("provider_id", "parent_id"),
-    ProviderNote: ("provider_id",),
-    Question: ("provider_id",),
-}
-
-
-def _scope_filter(model: type[Model], values: dict) -> Q | None:
-    """The rows sharing a position list with a row whose fields are `values` (a provider's
-    routes are numbered per parent, but lifting all of them is simpler, and as safe)."""
-    if model is Step:
-        if values.get("route_id"):
-            return Q(route_id=values["route_id"])
-        if values.get("channel_id"):
-            return Q(channel_id=values["channel_id"])
-        return None
-    return Q(provider_id=values["provider_id"]) if values.get("provider_id") else None
-
-
-def _scopes(revision: Revision) -> dict[type[Model], Q]:
-    """Every ordered list that reverting `revision` may write into, before and after."""
-    found: dict[type[Model], list[Q]] = {}
-    for version in revision.version_set.all():
-        model = version._model
-        if model not in ORDERED:
-            continue
-        fields = ORDERED[model]
-        try:
-            old = {name: version.field_dict.get(name) for name in fields}
-        except RevertError:  # unreadable: reverting it will say so
-            old = {}
-        rows = [old, *model._default_manager.filter(pk=version.object_id).values(*fields)]
-        for values in rows:
-            condition = _scope_filter(model, values)
-            if condition is not None:
-                found.setdefault(model, []).append(condition)
-    scopes = {}
-    for model, conditions in found.items():
-        combined = Q()
-        for condition in conditions:
-            combined |= condition
-        scopes[model] = combined
-    return scopes
-
-
-def _settle(model: type[Model], scope: Q) -> None:
-    """Bring rows of `scope` still above the ceiling back below it, keeping their order;
-    where two rows now want one position, the reverted one keeps it and the other follows."""
-    rows = list(model._default_manager.filter(scope).order_by("position", "pk"))
-    if not any(row.position > MAX_POSITION for row in rows):
-        return
-    groups: dict[tuple, list] = {}
-    for row in rows:
-        key = tuple(getattr(row, name) for name in ORDERED[model])
-        groups.setdefault(key, []).append(row)
-    for group in groups.values():
-        lifted = [row for row in group if row.position > MAX_POSITION]
-        if not lifted:
-            continue
-        wanted = {
-            row.pk: row.position - REORDER_OFFSET if row.position > MAX_POSITION else row.position
-            for row in group
-        }
-        # The reverted rows first at a tie: they are where the old version put them.
-        group.sort(key=lambda row: (wanted[row.pk], row.position > MAX_POSITION, row.pk))
-        final, last = {}, 0
-        for row in group:
-            final[row.pk] = max(wanted[row.pk], last + 1)
-            last = final[row.pk]
-        if max(final.values()) > MAX_POSITION:  # cannot happen with sane lists; renumber
-            final = {row.pk: index for index, row in enumerate(group, start=1)}
-        moving = [row for row in group if final[row.pk] != row.position]
-        model._default_manager.filter(
-            pk__in=[row.pk for row in moving], position__lte=MAX_POSITION
-        ).update(position=F("position") + REORDER_OFFSET)
-        for row in moving:
-            model._default_manager.filter(pk=row.pk).update(position=final[row.pk])
-
-
-@contextmanager
-def lifted_positions(revision: Revision, *, keep: bool) -> Iterator[None]:
-    """Run a revert of `revision` with its lists lifted out of the way, in one transaction.
-
-    With `keep`, the result is settled and kept (if the revert was refused, the rows come
-    back to where they were); without it (a preview), everything is rolled back.
-    """
-    with transaction.atomic():
-        scopes = _scopes(revision)
-        for model, scope in scopes.items():
-            model._default_manager.filter(scope, position__lte=MAX_POSITION).update(
-                position=F("position") + REORDER_OFFSET
-            )
-        yield
-        if not keep:
-            transaction.set_rollback(True)
-            return
-        for model, scope in scopes.items():
-            _settle(model, scope)
 
 
 def check_references() -> None:

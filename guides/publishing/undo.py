@@ -8,8 +8,8 @@ change, on that object only. Its other fields (changed later by others) are left
 are its children. A field the chosen change altered and that was changed again since goes
 back too, and the preview says that this later change is overwritten.
 
-Where an object sits (its owner and its position) is left as it is: moving it back could
-collide with the unique positions of its list. The preview says so when the change moved it.
+Where an object sits (its owner and its position) is left as it is: moving it back would
+reorder a list the undo does not otherwise touch. The preview says so when the change moved it.
 
 The object's model validation applies (`full_clean`: the phone guard among it), so an undo
 that would bring back an unverified number is refused with the guard's message.

@@ -260,7 +260,7 @@ def route_readout(provider: Provider) -> list[dict]:
     rows = []
     routes = with_route_feedback(
         Route.objects.filter(provider=provider).select_related("parent")
-    ).order_by("parent_id", "position")
+    ).order_by("parent_id", "position", "pk")
     for route in routes:
         if not (route.fb_worked or route.fb_failed or route.fb_problems):
             continue

@@ -1,6 +1,6 @@
 """Two editors in two browsers open the same route: the one who saves second is refused,
 told who changed what, and loses nothing typed; saving again then goes through
-(guides/edit_token.py)."""
+(guides/admin/edit_token.py)."""
 
 from __future__ import annotations
 

@@ -13,8 +13,8 @@ from redis.exceptions import RedisError
 from guides.caching import content_version
 from guides.models import Category, Feedback, Provider
 from tests import factories
+from tests.admin.test_admin import form_data
 from tests.production.servers import free_port
-from tests.test_admin import form_data
 
 SAMPLE = "tests/data/sample.yaml"
 STEPS = "/cancel/acme/app-store/iphone/"

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from reversion.models import Version
 
-from guides import admin_transfer
+from guides.admin import transfer as admin_transfer
 from guides.models import Provider, Route, Step
 from tests import factories
 from tests.test_import import SAMPLE, everything

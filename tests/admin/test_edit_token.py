@@ -1,5 +1,5 @@
 """No lost update: two editors open the same change form; the one who saves second is
-refused, told who changed what, and loses nothing they typed (guides/edit_token.py)."""
+refused, told who changed what, and loses nothing they typed (guides/admin/edit_token.py)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from guides.edit_token import TOKEN_FIELD, EditTokenMixin
+from guides.admin.edit_token import TOKEN_FIELD, EditTokenMixin
 from guides.models import Provider, PurchaseChannel, Step, VisibleText
 from guides.publishing import channels as channel_publishing
 from guides.publishing import revisions as publishing
 from tests import factories
-from tests.test_admin import (
+from tests.admin.test_admin import (
     SAMPLE,
     add_row,
     assert_saved,
@@ -26,7 +26,7 @@ from tests.test_admin import (
     guide,  # noqa: F401 (fixture)
     row,
 )
-from tests.test_admin_transfer import (
+from tests.admin.test_transfer import (
     UPLOAD,
     imported,  # noqa: F401 (fixture)
     sample,
@@ -366,7 +366,7 @@ def test_an_import_confirmation_refuses_a_change_made_since_the_preview(imported
 def test_an_import_confirmation_without_the_state_is_refused_clearly(imported, db):  # noqa: F811
     from django.core import signing
 
-    from guides import admin_transfer
+    from guides.admin import transfer as admin_transfer
 
     importer = Client()
     user = get_user_model().objects.create_superuser("importer", "i@example.com", "pw")

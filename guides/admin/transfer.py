@@ -6,14 +6,15 @@ the editor sees what would change (or every fault, with its line). Confirming se
 signed token that carries the very file that was previewed and a digest of the changes
 shown, and of the state of the guides it touches: the import is applied only if none of
 them changed since and it still makes exactly those changes, all at once, in one
-transaction (guides/edit_token.py; a refusal names who changed what). If the guides
-changed in between, the editor is shown the new changes
-to confirm instead; a token that was altered, has expired, or belongs to someone else is
-refused. Nothing is kept on the server between the two steps.
+transaction (`import_refused` below, with the lost-update protection's state_of and
+describe_changes: a refusal names who changed what). If the guides changed in between, the
+editor is shown the new changes to confirm instead; a token that was altered, has expired,
+or belongs to someone else is refused. Nothing is kept on the server between the two steps.
 """
 
 from __future__ import annotations
 
+import datetime
 from pathlib import PurePath
 
 import reversion
@@ -23,13 +24,15 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from guides.admin.edit_merge import describe_changes
+from guides.admin.edit_page import state_of
 from guides.files.exporter import export_text
 from guides.files.importer import (
     FILE_SUFFIXES,
@@ -39,9 +42,7 @@ from guides.files.importer import (
     import_documents,
     parse_document,
 )
-
-from . import edit_token
-from .models import Provider
+from guides.models import Category, Provider, PurchaseChannel
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 PREVIEW_SECONDS = 60 * 60  # how long a preview can be confirmed
@@ -111,7 +112,7 @@ def _sign(request: HttpRequest, name: str, text: str, report: Report) -> str:
     payload = {"user": request.user.pk, "name": name, "text": text, "changes": report.fingerprint()}
     # What the guides it touches held when previewed: the confirm refuses if they changed.
     payload["t"] = timezone.now().timestamp()
-    payload["state"] = edit_token.import_state(parse_document(name, text).data)
+    payload["state"] = import_state(parse_document(name, text).data)
     return signing.dumps(payload, salt=SALT, compress=True)
 
 
@@ -246,9 +247,7 @@ class GuideTransferMixin:
 
     def _apply(self, request: HttpRequest, payload: dict, name: str, text: str) -> HttpResponse:
         try:
-            stale = edit_token.import_refused(
-                payload, parse_document(name, text).data, request.user
-            )
+            stale = import_refused(payload, parse_document(name, text).data, request.user)
         except GuideImportError:
             stale = None  # the import below says what is wrong with the file
         if stale is not None:
@@ -279,3 +278,54 @@ class GuideTransferMixin:
         return HttpResponseRedirect(
             reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
         )
+
+
+# The import confirmation: refused if the guides changed since the preview ----------
+
+
+def _import_objects(data: dict) -> list[models.Model]:
+    """The rows an import of `data` may change: its categories, channels and guides (a
+    live guide and its draft share a slug: both)."""
+    found: list[models.Model] = []
+    for model, key in (
+        (Category, "categories"),
+        (PurchaseChannel, "channels"),
+        (Provider, "providers"),
+    ):
+        slugs = [entry.get("slug") for entry in data.get(key, []) if isinstance(entry, dict)]
+        rows = model._default_manager.filter(slug__in=[s for s in slugs if isinstance(s, str)])
+        if (
+            connection.features.has_select_for_update
+            and transaction.get_connection().in_atomic_block
+        ):
+            rows = rows.select_for_update()
+        found += list(rows.order_by("pk"))
+    return found
+
+
+def import_state(data: dict) -> dict[str, list]:
+    """What a preview of an import notes of the guides it touches."""
+    return state_of(_import_objects(data))
+
+
+def import_refused(payload: dict, data: dict, me) -> str | None:
+    """Why an import confirmation is refused (the guides changed since the preview, and who
+    changed what), or None. Run it in the transaction of the import: it locks the guides."""
+    now = import_state(data)
+    before, since = payload.get("state"), payload.get("t")
+    if not isinstance(before, dict) or not isinstance(since, int | float):
+        return (
+            "This preview does not say what the guides held when it was made, so nothing was "
+            "saved. Your file is kept: here is what it would change now; confirm again if it "
+            "is right."
+        )
+    if now == before:
+        return None
+    when = datetime.datetime.fromtimestamp(since, tz=datetime.UTC)
+    lines = describe_changes(before, now, when, me)
+    return (
+        "The guides changed since your preview, so nothing was saved: "
+        f"{'; '.join(lines) or 'someone changed them'}. Your file is kept: here is what it "
+        "would change now; confirm again if it is right (confirming overwrites those changes "
+        "with the file's)."
+    )

@@ -6,7 +6,7 @@ from django.core.management import call_command
 
 from guides.models import PurchaseChannel
 from guides.publishing.reach import channel_reach
-from tests.test_admin import change_url, editor  # noqa: F401 (fixture)
+from tests.admin.test_admin import change_url, editor  # noqa: F401 (fixture)
 
 
 def test_the_channel_page_lists_every_answer_page_its_steps_reach(editor):  # noqa: F811

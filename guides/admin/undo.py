@@ -16,10 +16,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from reversion.models import Version
 
+from guides.models import Provider
 from guides.publishing import history, undo
 from guides.publishing import revisions as publishing
-
-from .models import Provider
 
 
 class UndoMixin:

@@ -16,9 +16,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
+from guides.models import GuideRevision, Provider, Status
 from guides.publishing import revisions as publishing
-
-from .models import GuideRevision, Provider, Status
 
 
 class PublishForm(forms.Form):

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from guides.models import Provider, Step
 from tests import factories
-from tests.test_admin import change_url, edit, editor  # noqa: F401 (fixture)
+from tests.admin.test_admin import change_url, edit, editor  # noqa: F401 (fixture)
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from django.urls import reverse
 from reversion.models import Version
 
 from guides.models import Provider, Route, Step
-from guides.publishing import channels as channel_publishing
+from guides.publishing.revisions import channels as channel_publishing
 from tests import factories
-from tests.test_admin import (  # noqa: F401 (fixtures: every page as in production)
+from tests.admin.test_admin import (  # noqa: F401 (fixtures: every page as in production)
     assert_saved,
     change_url,
     collected_static,
@@ -266,8 +266,8 @@ def test_history_pages_list_versions_newest_first(editor, route):
 
 
 def test_reverting_one_step_into_a_place_another_took_since(editor, route):
-    """The old position is now another step's: the reverted step takes it back, and the
-    steps from there on move down one, keeping their order."""
+    """The old position is now another step's: the reverted step takes it back and shares
+    it, first by (position, pk); the other steps keep their numbers and their order."""
     billing = route.steps.get(title="Open Billing")
     save_unchanged(editor, billing)  # Open Billing at 2, on its own page
     before = versions(billing)[0]
@@ -282,12 +282,12 @@ def test_reverting_one_step_into_a_place_another_took_since(editor, route):
     ]
     _, response = revert(editor, billing, before)
     assert_saved(response)
-    assert steps_of(route) == [
+    assert list(route.steps.values_list("title", "position")) == [
         ("Sign in", 1),
         ("Open Billing", 2),
-        ("Open Account", 3),
-        ("Choose Cancel", 4),
-        ("Confirm", 5),
+        ("Open Account", 2),
+        ("Choose Cancel", 3),
+        ("Confirm", 4),
     ]
 
 
@@ -324,3 +324,23 @@ def test_import_guides_is_kept_in_history(db):
     assert versions[0].revision.comment == "import_guides tests/data/sample.yaml"
     call_command("import_guides", "tests/data/sample.yaml", "--dry-run", verbosity=0)
     assert Version.objects.get_for_object(acme).count() == 1
+
+
+def test_an_editor_cannot_publish_or_verify_by_reverting(editor, route):
+    """A version from when the guide was published and verified brings back neither for
+    someone who may do neither: its status and verification are kept as they are now."""
+    import datetime
+
+    import reversion
+
+    provider = route.provider
+    verified = {"status": "published", "last_verified_on": datetime.date(2026, 1, 5)}
+    Provider.objects.filter(pk=provider.pk).update(**verified)
+    with reversion.create_revision():
+        Provider.objects.get(pk=provider.pk).save()
+    before = versions(provider)[0]
+    Provider.objects.filter(pk=provider.pk).update(status="draft", last_verified_on=None)
+    _, response = revert(editor, provider, before)
+    assert_saved(response)
+    provider.refresh_from_db()
+    assert (provider.status, provider.last_verified_on) == ("draft", None)

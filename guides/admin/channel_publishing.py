@@ -1,6 +1,6 @@
 """Publishing shared channels in the admin (guides/channel_publishing.py): open a draft of a
 live channel, review it with every guide and answer page it reaches, publish it, and list
-the channel's revisions. Plain forms, as for guides (guides/admin_publishing.py)."""
+the channel's revisions. Plain forms, as for guides (publishing.py here)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
+from guides.admin.publishing import PublishForm
+from guides.models import ChannelRevision, PurchaseChannel
 from guides.publishing import channels as channel_publishing
 from guides.publishing.revisions import PublishRefused
-
-from .admin_publishing import PublishForm
-from .models import ChannelRevision, PurchaseChannel
 
 
 def _change_url(channel: PurchaseChannel) -> str:

@@ -30,7 +30,7 @@ from guides.models import (
     Route,
     Step,
 )
-from guides.publishing import channels as channel_publishing
+from guides.publishing.revisions import channels as channel_publishing
 from tests import factories
 
 MANIFEST_STORAGE = "cancelflow.storage.StaticFilesStorage"  # as in production
@@ -506,14 +506,17 @@ def test_swapping_answers_in_a_routes_own_page(editor, guide):
     ]
 
 
-def test_two_rows_with_one_position_get_a_form_error(editor, guide):
+def test_two_rows_with_one_position_are_saved_in_a_stable_order(editor, guide):
+    """Positions need not be unique: rows that share one are ordered by (position, pk)."""
     url = change_url(guide.region_a)
     rows = form_data(editor.get(url))
     billing = guide.region_a.steps.get(title="Open Billing")
     response, _ = edit(editor, url, {row(rows, "steps", billing): {"position": 1}})
-    assert_refused(response, "Two rows share a position")
-    assert "Another row has this position too." in response.content.decode()
-    assert list(guide.region_a.steps.values_list("position", flat=True)) == [1, 2]
+    assert_saved(response)
+    assert list(guide.region_a.steps.values_list("title", "position")) == [
+        ("Sign in to your account", 1),
+        ("Open Billing", 1),
+    ]
 
 
 def test_two_answers_with_one_slug_under_one_question_get_a_form_error(editor, guide):
@@ -709,11 +712,17 @@ def test_a_step_needs_exactly_one_of_route_and_channel(editor, guide, owner):
     assert not Step.objects.filter(title="Orphan step").exists()
 
 
-def test_a_step_position_taken_in_its_route_is_refused_on_the_step_page(editor, guide):
+def test_a_step_position_taken_in_its_route_is_accepted_on_the_step_page(editor, guide):
+    """A new step at a taken position sorts after the step already there: (position, pk)."""
     url = admin_url(Step, "add")
     data = form_data(editor.get(url))
     data.update({"route": str(guide.region_a.pk), "position": "1", "kind": "do", "title": "X"})
-    assert_refused(editor.post(url, data), "Two steps of this route share this position.")
+    assert_saved(editor.post(url, data))
+    assert list(guide.region_a.steps.values_list("title", flat=True)) == [
+        "Sign in to your account",
+        "X",
+        "Open Billing",
+    ]
 
 
 def test_a_route_cannot_move_to_another_provider(editor, guide):

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from guides.models import Feedback, Provider
 from tests import factories
-from tests.test_admin import (  # noqa: F401 (fixtures: every page as in production)
+from tests.admin.test_admin import (  # noqa: F401 (fixtures: every page as in production)
     assert_saved,
     change_url,
     collected_static,
