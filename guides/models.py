@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from guides.flow.rules import FIRST_QUESTION, MAX_ROUTE_DEPTH, parent_problem  # noqa: F401
+from guides.flow.rules import FIRST_QUESTION, parent_problem
 from guides.text import phones
 
 # Positions are small numbers an editor can read. They need not be unique in their list:

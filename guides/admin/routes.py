@@ -13,7 +13,8 @@ from django.utils.html import format_html
 from guides.admin.forms import SiblingSlugsFormSet, value_key
 from guides.admin.mixins import EditorAdmin, OrderedTabularInline
 from guides.admin.steps import StepInline
-from guides.models import MAX_ROUTE_DEPTH, Route
+from guides.flow.rules import parent_problem
+from guides.models import Route
 from guides.web import feedback
 
 
@@ -77,20 +78,8 @@ class ProviderRouteFormSet(SiblingSlugsFormSet):
                     "or choose another parent.",
                 )
                 continue
-            seen = {form.instance.pk}
-            depth = 1
-            while node is not None:
-                if node in seen:
-                    form.add_error("parent", "This parent would make the flow loop back on itself.")
-                    break
-                seen.add(node)
-                depth += 1
-                if depth > MAX_ROUTE_DEPTH:
-                    form.add_error(
-                        "parent", f"A flow can be at most {MAX_ROUTE_DEPTH} questions deep."
-                    )
-                    break
-                node = parent_of.get(node)
+            if problem := parent_problem(form.instance.pk, node, parent_of.get):
+                form.add_error("parent", problem)
 
     @staticmethod
     def _parent_pk(form) -> int | None:

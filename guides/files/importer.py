@@ -23,8 +23,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from guides.caching import content_version
+from guides.flow.rules import MAX_ROUTE_DEPTH
 from guides.models import (
-    MAX_ROUTE_DEPTH,
     Category,
     OfficialContact,
     Provider,
