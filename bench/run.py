@@ -4,7 +4,7 @@ with wrk, and report each page against a bare baseline view measured in the same
 Phases, each with its own gunicorn:
   shipped          the shipped guides, page cache on
   shipped-uncached the same, page cache off: every page resolved and rendered, from the
-                   guides kept in memory (guides/store.py)
+                   guides kept in memory (guides/caching/memory.py)
   shipped-cold     the same with nothing kept: every page read from the database, as the
                    first visit after an edit is (reported, no target)
   scaled, scaled-uncached, scaled-cold

@@ -13,7 +13,7 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 # Workers are replaced now and then, a guard against slow leaks; rarely, since a new worker
-# starts with nothing kept (guides/store.py) and its first search builds the search index
+# starts with nothing kept (guides/caching/memory.py) and its first search builds the search index
 # (about a second with 10,000 providers). What a worker keeps is bounded.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "100000"))
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "10000"))

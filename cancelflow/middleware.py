@@ -118,7 +118,7 @@ class RequestSizeMiddleware:
 class ServiceUnavailableMiddleware:
     """When the database or the shared cache is down, visitors get a calm 503 page, never a
     stack trace. (Pages that only read guides do without the cache: see
-    guides/content_version.py. What needs it, a change announced to every instance or a
+    guides/caching/content_version.py. What needs it, a change announced to every instance or a
     rate limit, is refused until it is back.)"""
 
     def __init__(self, get_response):

@@ -129,7 +129,7 @@ else:
     }
 
 # Anonymous guide pages are cached for this long, and dropped at once when a guide changes
-# (guides/pagecache.py). That needs one cache shared by every process, so the page cache is
+# (guides/caching/pages.py). That needs one cache shared by every process, so the page cache is
 # on by default only with REDIS_URL: a per-process cache cannot tell the other gunicorn
 # workers that a page went stale. CANCELFLOW_PAGE_CACHE=0 or 1 overrides.
 PAGE_CACHE_SECONDS = (
@@ -138,7 +138,7 @@ PAGE_CACHE_SECONDS = (
     else 0
 )
 # What visitors read is also kept in each process's memory, built once per content version
-# (guides/store.py): a page then costs no query but the version check. Like the page cache,
+# (guides/caching/memory.py): a page then costs no query but the version check. Like the page cache,
 # that needs one version shared by every process, so it is on by default only with
 # REDIS_URL. CANCELFLOW_KEEP_IN_MEMORY=0 or 1 overrides.
 KEEP_GUIDES_IN_MEMORY = env_bool("CANCELFLOW_KEEP_IN_MEMORY", bool(os.environ.get("REDIS_URL")))

@@ -114,7 +114,7 @@ class ProviderQuerySet(models.QuerySet):
 
     def guides(self) -> ProviderQuerySet:
         """Every guide once: the live guides and the unpublished ones, not the drafts of
-        changes to live guides (guides/publishing.py)."""
+        changes to live guides (guides/publishing/revisions.py)."""
         return self.filter(draft_of__isnull=True)
 
     def live(self) -> ProviderQuerySet:
@@ -812,9 +812,9 @@ class RevisionKind(models.TextChoices):
 
 class GuideRevision(models.Model):
     """One publication of a guide: the whole guide as it went live, stored as the document
-    `export_guides` writes (guides/exporter.py), so that it can be shown, compared and
+    `export_guides` writes (guides/files/exporter.py), so that it can be shown, compared and
     brought back exactly. The guide's live rows are always the latest revision's document,
-    loaded by the importer (guides/publishing.py)."""
+    loaded by the importer (guides/publishing/revisions.py)."""
 
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField()

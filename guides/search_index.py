@@ -3,7 +3,7 @@ visitors when guides are kept in memory (settings.KEEP_GUIDES_IN_MEMORY), in the
 `score()` (guides/search.py) gives them.
 
 Each process keeps a `SearchIndex` of every published provider, built from one query and
-kept for one content version (guides/content_version.py), so a search makes no query at
+kept for one content version (guides/caching/content_version.py), so a search makes no query at
 all. Scoring every provider on each search would cost tens of milliseconds per thousand
 providers, so the index works out `score()` level by level instead, from sorted lists and
 postings built once:
@@ -515,6 +515,6 @@ def _every_word_near(per_word: list[dict[int, set[int]]]) -> dict[int, set[int]]
 
 def current_index() -> SearchIndex | None:
     """This process's index of the published providers, kept with its guides
-    (guides/store.py) and built anew when the content version has moved. None when nothing
+    (guides/caching/memory.py) and built anew when the content version has moved. None when nothing
     may be kept (no content version: nothing would tell this process of a change)."""
     return store.guides.listing("search", SearchIndex.build)

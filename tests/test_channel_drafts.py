@@ -1,4 +1,4 @@
-"""Four eyes on shared channels (guides/channel_publishing.py): a change to a channel's steps
+"""Four eyes on shared channels (guides/publishing/channels.py): a change to a channel's steps
 reaches every guide that uses it, so it is made in a draft, reviewed with every guide and
 answer page it reaches, and published by a second person as a revision."""
 
@@ -255,7 +255,8 @@ def test_new_steps_and_contacts_join_a_draft_answers_a_live_channel(editor, stor
 
 
 def test_an_upload_changing_a_live_channel_lands_in_its_draft(store):
-    from guides.files.importer import import_documents, parse_document
+    from guides.files.documents import parse_document
+    from guides.files.importer import import_documents
 
     text = (
         "channels:\n- slug: app-store\n  name: App Store\n  kind: app_store\n"
@@ -269,7 +270,8 @@ def test_an_upload_changing_a_live_channel_lands_in_its_draft(store):
 
 
 def test_an_import_changing_a_live_channel_is_recorded_as_its_revision(store):
-    from guides.files.importer import import_documents, parse_document
+    from guides.files.documents import parse_document
+    from guides.files.importer import import_documents
 
     text = (
         "channels:\n- slug: app-store\n  name: App Store\n  kind: app_store\n"

@@ -14,7 +14,8 @@ from django.core.management import CommandError, call_command
 
 from bench.generator import generate
 from guides.files import exporter
-from guides.files.importer import import_paths, schema_validator
+from guides.files.importer import import_paths
+from guides.files.validation import schema_validator
 from guides.models import (
     Category,
     Feedback,

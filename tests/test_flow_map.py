@@ -1,4 +1,4 @@
-"""The admin's "whole flow" page of a provider (guides/flow_map.py, ProviderAdmin.flow_view):
+"""The admin's "whole flow" page of a provider (guides/flow/map.py, ProviderAdmin.flow_view):
 the steps numbered exactly as visitors see them, each marked with where it comes from and
 linked to its edit page; where contacts are used; open feedback pinned to its step."""
 

@@ -405,7 +405,9 @@ def test_dry_run_says_what_would_change_entry_by_entry(imported, tmp_path, capsy
 
 
 def test_a_confirmed_preview_is_applied_only_if_nothing_changed_in_between(imported, tmp_path):
-    from guides.files.importer import PreviewOutdated, import_documents, parse_document
+    from guides.files.documents import parse_document
+    from guides.files.importer import import_documents
+    from guides.files.report import PreviewOutdated
 
     data = sample_data()
     data["providers"][0]["summary"] = "Previewed"

@@ -15,7 +15,7 @@ with a plain `position` column: static/js/admin-ordering.js lets editors drag th
 writes the new order into the position inputs; without JavaScript, editors type it. Rows
 that share a position are ordered by (position, pk), so nothing needs lifting out of the way.
 
-Every change made here is kept by django-reversion (see guides/history.py): each page's
+Every change made here is kept by django-reversion (see guides/publishing/history.py): each page's
 History lists who changed what and when, and any earlier version can be brought back,
 deleted steps and their order included ("Recover deleted …" on each list).
 
@@ -23,7 +23,7 @@ Roles: the Editors group edits guide content; publishing a guide (its status) an
 it verified take the publish_provider and verify_provider permissions (the Publishers group).
 
 A live guide is shown read-only, with its parts: its changes are made in a draft of it,
-which a second person reviews and publishes (guides/publishing.py, and the review, revisions
+which a second person reviews and publishes (guides/publishing/revisions.py, and the review, revisions
 and rollback pages of publishing.py here).
 """
 

@@ -1,4 +1,4 @@
-"""Publishing shared channels in the admin (guides/channel_publishing.py): open a draft of a
+"""Publishing shared channels in the admin (guides/publishing/channels.py): open a draft of a
 live channel, review it with every guide and answer page it reaches, publish it, and list
 the channel's revisions. Plain forms, as for guides (publishing.py here)."""
 

@@ -90,7 +90,7 @@ class EditorAdmin(EditTokenMixin, UndoMixin, StatedLimits, VersionAdmin):
     object_history_template = "admin/guides/object_history.html"
 
     # A live guide's rows are read-only; whoever changes a guide that is not live is noted as
-    # one of its editors, who may not publish it (guides/publishing.py).
+    # one of its editors, who may not publish it (guides/publishing/revisions.py).
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and _unlocked(obj)

@@ -1,4 +1,4 @@
-"""Publishing in the admin (guides/publishing.py): open a draft of a live guide, review a
+"""Publishing in the admin (guides/publishing/revisions.py): open a draft of a live guide, review a
 draft against what is live and publish it, list a guide's revisions, and roll the live
 guide back to one of them.
 

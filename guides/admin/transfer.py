@@ -33,15 +33,10 @@ from django.utils import timezone
 
 from guides.admin.edit_merge import describe_changes
 from guides.admin.edit_page import state_of
+from guides.files.documents import FILE_SUFFIXES, GuideImportError, parse_document
 from guides.files.exporter import export_text
-from guides.files.importer import (
-    FILE_SUFFIXES,
-    GuideImportError,
-    PreviewOutdated,
-    Report,
-    import_documents,
-    parse_document,
-)
+from guides.files.importer import import_documents
+from guides.files.report import PreviewOutdated, Report
 from guides.models import Category, Provider, PurchaseChannel
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024

@@ -1,7 +1,7 @@
 """The content version: a token that changes whenever anything a visitor can see changes.
 
-Everything kept for the sake of speed is filed under it: the page cache (guides/pagecache.py)
-and the guides each process keeps in memory (guides/store.py). A change to any guide bumps
+Everything kept for the sake of speed is filed under it: the page cache (guides/caching/pages.py)
+and the guides each process keeps in memory (guides/caching/memory.py). A change to any guide bumps
 the token, so every process stops using what it kept on its next request. The token lives
 in the cache, so with REDIS_URL every instance sees the same one.
 

@@ -3,7 +3,7 @@ cache (shared by every instance when REDIS_URL is set) and dropped at once when 
 they show changes.
 
 Invalidation is by version: every page is kept with the content version it was built under
-(guides/content_version.py), which a change to any guide bumps, so every instance stops
+(guides/caching/content_version.py), which a change to any guide bumps, so every instance stops
 serving the old pages on its next request; a page of another version is a miss, and is
 replaced. The version and the page are read in one round trip to the cache. Without a
 version (the cache cannot be reached) pages are neither looked up nor kept.

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 import yaml
 from django.db.models import F, Q
 
-from guides.files.importer import (
+from guides.files.documents import (
     DEFAULT_DIFFICULTY,
     DEFAULT_FIRST_QUESTION,
     DEFAULT_STATUS,
@@ -264,7 +264,7 @@ def export_data(provider_slugs: Iterable[str] | None = None, *, shared: bool = T
 
 def export_guide(provider: Provider) -> dict:
     """One guide row, a live guide or a draft of changes to one, as a document holding it
-    alone (no categories, no channels): what a guide revision stores (guides/publishing.py)."""
+    alone (no categories, no channels): what a guide revision stores (guides/publishing/revisions.py)."""
     loaded = _Loaded([provider], set())
     return {"providers": [_provider(provider, loaded)]}
 

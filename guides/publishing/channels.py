@@ -1,6 +1,6 @@
 """Publishing a shared channel: a change to a channel's steps reaches every guide that sends
 visitors there, so it waits for a second person's review, as a guide's change does
-(guides/publishing.py).
+(guides/publishing/revisions.py).
 
 A channel that visitors read is never edited in place. An editor opens a *draft* of it: a
 copy of the whole channel (a PurchaseChannel row with `draft_of` the live one), with its
@@ -25,8 +25,9 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models import Max
 
+from guides.files.documents import GuideImportError
 from guides.files.exporter import dumps, export_channel
-from guides.files.importer import GuideImportError, load_channel
+from guides.files.loading import load_channel
 from guides.models import ChannelRevision, OfficialContact, Provider, PurchaseChannel, Route, Step
 from guides.publishing import audit as page_audit
 from guides.publishing.reach import Reach, channel_reach

@@ -7,7 +7,7 @@ marked "Draft". Visitors keep reading the live rows.
 
 A Publisher who did not change the draft reviews it (`review`: what differs from what is
 live, field by field and page by page, numbered as visitors see it) and publishes it: the
-draft is written out as a document in the export format (guides/exporter.py), stored as the
+draft is written out as a document in the export format (guides/files/exporter.py), stored as the
 guide's next `GuideRevision`, and loaded into the live rows by the importer, which updates
 them in place (a step keeps its identity, and what visitors reported about it). The draft
 then goes. Rolling back loads an earlier revision's document the same way, and is itself a
@@ -30,8 +30,9 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models import Max
 
+from guides.files.documents import GuideImportError, parse_document
 from guides.files.exporter import dumps, export_guide
-from guides.files.importer import GuideImportError, load_guide, parse_document
+from guides.files.loading import load_guide
 from guides.flow import map as flow_map
 from guides.models import (
     GuideRevision,

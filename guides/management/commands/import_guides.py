@@ -3,7 +3,8 @@ from contextlib import nullcontext
 import reversion
 from django.core.management.base import BaseCommand, CommandError
 
-from guides.files.importer import GuideImportError, import_paths
+from guides.files.documents import GuideImportError
+from guides.files.importer import import_paths
 
 
 class Command(BaseCommand):

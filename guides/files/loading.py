@@ -1,0 +1,439 @@
+"""Loading checked documents into the database: every row is created or updated by slug (or
+loaded into a given row), checked with full_clean() first, and reported."""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from guides.caching import content_version
+from guides.files.documents import (
+    DEFAULT_DIFFICULTY,
+    DEFAULT_FIRST_QUESTION,
+    DEFAULT_STATUS,
+    DEFAULT_STEP_KIND,
+    Document,
+    GuideImportError,
+    Where,
+    plain_data,
+)
+from guides.files.report import Change, Report
+from guides.files.validation import check_documents, validation_message
+from guides.models import (
+    Category,
+    OfficialContact,
+    Provider,
+    ProviderNote,
+    PurchaseChannel,
+    Question,
+    Route,
+    Step,
+)
+
+
+@dataclass(frozen=True)
+class _Owner:
+    """Whose rows are being synced, for the report: `route kaspersky/website`."""
+
+    entry: tuple[str, str]
+    kind: str
+    label: str
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.label}"
+
+
+class Importer:
+    """Applies validated documents. Every save is checked with full_clean() first."""
+
+    def __init__(self) -> None:
+        self.report = Report()
+        self.errors: list[str] = []
+
+    # -- bookkeeping ------------------------------------------------------------------------
+
+    def _save(
+        self,
+        obj: models.Model,
+        where: Where,
+        values: dict,
+        *,
+        kind: str,
+        label: str,
+        entry: tuple[str, str],
+    ) -> bool:
+        """Set `values` on `obj` and save it if anything changed. False if it was refused."""
+        created = obj.pk is None
+        changed: list[str] = []
+        for name, value in values.items():
+            model_field = obj._meta.get_field(name)
+            if model_field.is_relation:
+                current, new = getattr(obj, model_field.attname), value.pk if value else None
+            else:
+                current, new = getattr(obj, name), value
+            if current != new:
+                setattr(obj, name, value)
+                changed.append(name)
+        if not (created or changed):
+            return True
+        try:
+            obj.full_clean()
+        except ValidationError as exc:
+            self.errors.append(f"{where}: {validation_message(exc)}")
+            return False
+        obj.save()
+        counter = self.report.created if created else self.report.updated
+        counter[obj._meta.verbose_name] += 1
+        action = "created" if created else "updated"
+        fields = () if created else tuple(changed)
+        self.report.changes.append(Change(action, kind, label, fields, entry))
+        return True
+
+    def _delete(self, queryset: models.QuerySet, kind: str, label, entry) -> None:
+        """Delete what the file no longer lists; `label(obj)` names each for the report."""
+        for obj in queryset:
+            self.report.deleted[obj._meta.verbose_name] += 1
+            self.report.changes.append(Change("deleted", kind, label(obj), (), entry))
+            obj.delete()
+
+    def _unique(self, entries: list, key: str, where: Where, name: str) -> bool:
+        counts = Counter(entry[key] for entry in entries)
+        clashes = sorted(value for value, count in counts.items() if count > 1)
+        for value in clashes:
+            self.errors.append(f"{where}: {name} {value!r} is used by {counts[value]} entries")
+        return not clashes
+
+    # -- categories and channels ------------------------------------------------------------
+
+    def category(self, entry: dict, where: Where) -> None:
+        obj = Category.objects.filter(slug=entry["slug"]).first() or Category(slug=entry["slug"])
+        values = {"name": entry["name"], "description": entry.get("description", "")}
+        key = ("category", entry["slug"])
+        self._save(obj, where, values, kind="category", label=entry["slug"], entry=key)
+
+    def channel(
+        self,
+        entry: dict,
+        where: Where,
+        parent=None,
+        position: int = 0,
+        *,
+        into: PurchaseChannel | None = None,
+    ) -> None:
+        """Sync a channel with its contacts, steps and variants; `into`, a whole channel row
+        to load it into (a draft of changes, or the live channel it is published into),
+        instead of the live channel of its slug."""
+        if into is not None:
+            obj = into
+        elif parent is None:
+            obj = PurchaseChannel.objects.live().filter(slug=entry["slug"], parent=None).first()
+        else:
+            obj = PurchaseChannel.objects.filter(slug=entry["slug"], parent=parent).first()
+        obj = obj or PurchaseChannel(slug=entry["slug"], parent=parent)
+        top = parent.slug if parent else entry["slug"]
+        label = f"{parent.slug}/{entry['slug']}" if parent else entry["slug"]
+        key = ("channel", top)
+        values = {
+            "name": entry["name"],
+            "kind": entry.get("kind", parent.kind if parent else ""),
+            "hint": entry.get("hint", ""),
+            "website": entry.get("website", ""),
+            "online": entry.get("online", parent.online if parent else True),
+            "variant_question": entry.get("variant_question", ""),
+            "sources": "\n".join(entry.get("sources", [])),
+            "last_verified_on": _date(entry.get("last_verified_on")),
+            "position": entry.get("position", 0) if parent is None else position,
+        }
+        kind = "variant" if parent else "channel"
+        if not self._save(obj, where, values, kind=kind, label=label, entry=key):
+            return
+        owner = _Owner(key, kind, label)
+        self.contacts(entry.get("contacts", []), where, owner, channel=obj)
+        self.steps(entry.get("steps", []), where, owner, channel=obj)
+        if parent is None:
+            variants = entry.get("variants", [])
+            if not self._unique(variants, "slug", where.at("variants"), "variants: slug"):
+                return
+            for index, variant in enumerate(variants):
+                self.channel(variant, where / "variants" / index, parent=obj, position=index + 1)
+            self._delete(
+                obj.variants.exclude(slug__in=[v["slug"] for v in variants]),
+                "variant",
+                lambda v: f"{obj.slug}/{v.slug}",
+                key,
+            )
+
+    # -- providers --------------------------------------------------------------------------
+
+    def provider(
+        self, entry: dict, where: Where, *, into: Provider | None = None, status: str = ""
+    ) -> None:
+        """Load a provider entry into the guide of its slug (a draft of changes never: it is
+        no guide of its own), or `into` a given row: a guide's draft, or a live guide being
+        published (guides/publishing/revisions.py), with the given `status`."""
+        category = Category.objects.filter(slug=entry["category"]).first()
+        if category is None:
+            self.errors.append(
+                f"{where.at('category')}: category: no category {entry['category']!r}"
+            )
+            return
+        obj = into or (
+            Provider.objects.guides().filter(slug=entry["slug"]).first()
+            or Provider(slug=entry["slug"])
+        )
+        values = {
+            "slug": entry["slug"],
+            "name": entry["name"],
+            "category": category,
+            "status": status or entry.get("status", DEFAULT_STATUS),
+            "aliases": "\n".join(entry.get("aliases", [])),
+            "summary": entry.get("summary", ""),
+            "website": entry.get("website", ""),
+            "difficulty": entry.get("difficulty", DEFAULT_DIFFICULTY),
+            "minutes_to_cancel": entry.get("minutes_to_cancel"),
+            "first_question": entry.get("first_question", DEFAULT_FIRST_QUESTION),
+            "popular": entry.get("popular", False),
+            "last_verified_on": _date(entry.get("last_verified_on")),
+            "sources": "\n".join(entry.get("sources", [])),
+        }
+        key = ("provider", entry["slug"])
+        if not self._save(obj, where, values, kind="provider", label=entry["slug"], entry=key):
+            return
+        owner = _Owner(key, "provider", entry["slug"])
+        self.contacts(entry.get("contacts", []), where, owner, provider=obj)
+        self.ordered(
+            ProviderNote,
+            obj.notes.all(),
+            entry.get("notes", []),
+            where / "notes",
+            owner,
+            "note",
+            lambda note: {
+                "provider": obj,
+                "kind": note["kind"],
+                "title": note["title"],
+                "body": note.get("body", ""),
+                "source_url": note.get("source_url", ""),
+            },
+        )
+        self.ordered(
+            Question,
+            obj.questions.all(),
+            entry.get("questions", []),
+            where / "questions",
+            owner,
+            "question",
+            lambda q: {
+                "provider": obj,
+                "question": q["question"],
+                "answer": q["answer"],
+                "source_url": q.get("source_url", ""),
+            },
+        )
+        self.routes(obj, None, entry.get("routes", []), where, key, entry["slug"])
+
+    def routes(
+        self,
+        provider: Provider,
+        parent: Route | None,
+        entries: list,
+        where: Where,
+        key: tuple[str, str],
+        prefix: str,
+    ) -> None:
+        """Sync one question's answers by slug; answers the file no longer lists go."""
+        if not self._unique(entries, "slug", where.at("routes"), "routes: slug"):
+            return
+        siblings = Route.objects.filter(provider=provider, parent=parent)
+        existing = {route.slug: route for route in siblings}
+        slugs = [entry["slug"] for entry in entries]
+        self._delete(siblings.exclude(slug__in=slugs), "route", lambda r: f"{prefix}/{r.slug}", key)
+        for index, entry in enumerate(entries):
+            here = where / "routes" / index
+            label = f"{prefix}/{entry['slug']}"
+            channel = None
+            if entry.get("channel"):
+                channel = (
+                    PurchaseChannel.objects.live()
+                    .filter(slug=entry["channel"], parent__isnull=True)
+                    .first()
+                )
+                if channel is None:
+                    self.errors.append(
+                        f"{here.at('channel')}: channel: no channel {entry['channel']!r}"
+                    )
+                    continue
+                if entry.get("variant"):
+                    variant = channel.variants.filter(slug=entry["variant"]).first()
+                    if variant is None:
+                        self.errors.append(
+                            f"{here.at('variant')}: variant: channel {channel.slug!r} has no "
+                            f"variant {entry['variant']!r}"
+                        )
+                        continue
+                    channel = variant
+            elif entry.get("variant"):
+                self.errors.append(f"{here.at('variant')}: variant: name the channel it belongs to")
+                continue
+            route = existing.get(entry["slug"]) or Route(
+                provider=provider, parent=parent, slug=entry["slug"]
+            )
+            values = {
+                "label": entry["label"],
+                "channel": channel,
+                "position": index + 1,
+                "question": entry.get("question", ""),
+                "channel_steps_first": entry.get("channel_steps_first", True),
+            }
+            if not self._save(route, here, values, kind="route", label=label, entry=key):
+                continue
+            self.steps(entry.get("steps", []), here, _Owner(key, "route", label), route=route)
+            self.routes(provider, route, entry.get("routes", []), here, key, label)
+
+    def contacts(self, entries: list, where: Where, owner: _Owner, **rows) -> None:
+        seen: dict[tuple[str, str], int] = {}
+        for index, entry in enumerate(entries):
+            first = seen.setdefault((entry["kind"], entry["value"]), index)
+            if first != index:
+                self.errors.append(
+                    f"{where / 'contacts' / index}: the same {entry['kind']} contact "
+                    f"{entry['value']!r} is already listed as contacts[{first}]"
+                )
+        kept = []
+        for index, entry in enumerate(entries):
+            here = where / "contacts" / index
+            obj = OfficialContact.objects.filter(
+                kind=entry["kind"], value=entry["value"], **rows
+            ).first() or OfficialContact(kind=entry["kind"], value=entry["value"], **rows)
+            values = {
+                "label": entry.get("label", ""),
+                "region": entry.get("region", ""),
+                "source_url": entry["source_url"],
+                "verified_on": _date(entry.get("verified_on")),
+            }
+            label = f"{entry['value']} of {owner}"
+            if self._save(obj, here, values, kind="contact", label=label, entry=owner.entry):
+                kept.append(obj.pk)
+        self._delete(
+            OfficialContact.objects.filter(**rows).exclude(pk__in=kept),
+            "contact",
+            lambda c: f"{c.value} of {owner}",
+            owner.entry,
+        )
+
+    def steps(self, entries: list, where: Where, owner: _Owner, **rows) -> None:
+        owner_obj = rows.get("route") or rows.get("channel")
+        if "route" in rows:
+            contacts = list(OfficialContact.objects.filter(provider=owner_obj.provider_id))
+        else:
+            # A variant's steps may name its own contacts or its channel's; its own win.
+            contacts = sorted(
+                OfficialContact.objects.filter(channel__in=[owner_obj.pk, owner_obj.parent_id]),
+                key=lambda c: c.channel_id == owner_obj.pk,
+            )
+        by_value = {contact.value: contact for contact in contacts}
+
+        def values(step: dict) -> dict:
+            contact = None
+            if step.get("contact"):
+                contact = by_value.get(step["contact"])
+                if contact is None:
+                    raise LookupError(f"contact: no contact {step['contact']!r} here")
+            link = step.get("link", {})
+            email = step.get("email", {})
+            return {
+                **rows,
+                "kind": step.get("kind", DEFAULT_STEP_KIND),
+                "title": step["title"],
+                "body": step.get("body", ""),
+                "link_url": link.get("url", ""),
+                "link_label": link.get("label", ""),
+                "contact": contact,
+                "email_subject": email.get("subject", ""),
+                "email_body": email.get("body", ""),
+                "source_url": step.get("source_url", ""),
+            }
+
+        self.ordered(
+            Step, Step.objects.filter(**rows), entries, where / "steps", owner, "step", values
+        )
+
+    def ordered(
+        self,
+        model,
+        queryset,
+        entries: list,
+        where: Where,
+        owner: _Owner,
+        kind: str,
+        values: Callable[[dict], dict],
+    ) -> None:
+        """Sync an ordered list (steps, notes, questions) by position: the n-th entry
+        updates the n-th row (in (position, pk) order) and numbers it n; rows beyond the
+        list are deleted."""
+        rows = list(queryset.order_by("position", "pk"))
+        for index, entry in enumerate(entries):
+            here = where / index
+            try:
+                fields = values(entry)
+            except LookupError as exc:
+                self.errors.append(f"{here.at('contact')}: {exc}")
+                continue
+            obj = rows[index] if index < len(rows) else model()
+            label = f"{index + 1} of {owner}"
+            self._save(
+                obj,
+                here,
+                {**fields, "position": index + 1},
+                kind=kind,
+                label=label,
+                entry=owner.entry,
+            )
+        for index, row in enumerate(rows[len(entries) :], start=len(entries) + 1):
+            self.report.deleted[row._meta.verbose_name] += 1
+            self.report.changes.append(
+                Change("deleted", kind, f"{index} of {owner}", (), owner.entry)
+            )
+            row.delete()
+
+
+def _date(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def load_channel(data: dict, into: PurchaseChannel) -> Report:
+    """Load a document holding one channel (exporter.export_channel) into the whole channel
+    row `into`, in place, as `load_guide` loads a guide; GuideImportError on any fault."""
+    document = Document(f"channel {into.slug}", plain_data(data))
+    check_documents([document])
+    importer = Importer()
+    with transaction.atomic():
+        importer.channel(document.data["channels"][0], Where(document, ("channels", 0)), into=into)
+        if importer.errors:
+            raise GuideImportError(importer.errors)
+    content_version.bump()
+    return importer.report
+
+
+def load_guide(data: dict, into: Provider, *, status: str) -> Report:
+    """Load a document holding one guide (guides/files/exporter.py export_guide) into the row
+    `into`, as `import_documents` would load it into the guide of its slug: what the
+    document lists is created or updated in place (steps keep their identity, and what
+    visitors reported about them), what it no longer lists is deleted. The document is
+    checked whole first; on any fault, GuideImportError and nothing changed."""
+    document = Document(f"guide {into.slug}", plain_data(data))
+    data = document.data
+    check_documents([document])
+    importer = Importer()
+    with transaction.atomic():
+        where = Where(document, ("providers", 0))
+        importer.provider(data["providers"][0], where, into=into, status=status)
+        if importer.errors:
+            raise GuideImportError(importer.errors)
+    content_version.bump()
+    return importer.report
