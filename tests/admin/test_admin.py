@@ -30,7 +30,7 @@ from guides.models import (
     Route,
     Step,
 )
-from guides.publishing.revisions import channels as channel_publishing
+from guides.publishing import channels as channel_publishing
 from tests import factories
 
 MANIFEST_STORAGE = "cancelflow.storage.StaticFilesStorage"  # as in production

@@ -10,7 +10,7 @@ from django.urls import reverse
 from reversion.models import Version
 
 from guides.models import Provider, Route, Step
-from guides.publishing.revisions import channels as channel_publishing
+from guides.publishing import channels as channel_publishing
 from tests import factories
 from tests.admin.test_admin import (  # noqa: F401 (fixtures: every page as in production)
     assert_saved,

@@ -21,8 +21,8 @@ from guides.models import (
     Route,
     Step,
 )
-from guides.publishing.revisions import channels as channel_publishing
-from guides.publishing.revisions import revisions as publishing
+from guides.publishing import channels as channel_publishing
+from guides.publishing import revisions as publishing
 from tests import factories
 from tests.admin.test_admin import (  # noqa: F401 (fixtures: every page as in production)
     assert_saved,
