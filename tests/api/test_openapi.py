@@ -33,6 +33,64 @@ def test_the_openapi_document_is_served_and_covers_every_endpoint(guides, client
     assert routes == set(served["paths"])
 
 
+def test_the_document_is_valid_openapi_3_1():
+    """Checked against the OpenAPI 3.1 meta-schema (as schemathesis ships it), each schema in
+    it as JSON Schema 2020-12 (the dialect of OpenAPI 3.1), and every reference resolves."""
+    from jsonschema import Draft202012Validator
+    from schemathesis.specs.openapi.definitions import OPENAPI_31
+
+    document = openapi_document()
+    errors = [error.message for error in Draft202012Validator(OPENAPI_31).iter_errors(document)]
+    assert not errors, errors
+    assert document["openapi"] == "3.1.0"
+    schemas = document["components"]["schemas"]
+    for schema in schemas.values():
+        Draft202012Validator.check_schema(schema)
+
+    def refs(node):
+        if isinstance(node, dict):
+            if "$ref" in node:
+                yield node["$ref"]
+            for value in node.values():
+                yield from refs(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from refs(value)
+
+    prefix = "#/components/schemas/"
+    found = set(refs(document))
+    assert found and all(ref.startswith(prefix) and ref[len(prefix) :] in schemas for ref in found)
+
+
+def test_every_path_of_the_urlconf_is_in_the_document():
+    """Walked over the whole URLconf, not one namespace: a URL under /api/v1/ that the
+    document does not describe is either the document itself or the JSON 404."""
+    document = openapi_document()
+
+    def routes(patterns, prefix=""):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                yield from routes(pattern.url_patterns, route)
+            else:
+                yield route
+
+    api = {"/" + route for route in routes(get_resolver().url_patterns)}
+    api = {route for route in api if route.startswith("/api/v1/")}
+    not_described = {"/api/v1/openapi.json", "/api/v1/^(?P<path>.*)$"}  # itself; the 404
+    assert not_described <= api
+    described = {route.replace("<slug:slug>", "{slug}") for route in api - not_described}
+    assert described == set(document["paths"])
+
+
+def test_there_is_no_interactive_docs_page(client):
+    """ninja's docs page would need inline scripts and a CDN: it is off, a JSON 404."""
+    for url in ["/api/v1/docs", "/api/v1/docs/"]:
+        response = client.get(url)
+        assert response.status_code == 404
+        assert response.json()["error"]["message"].startswith("No such API endpoint")
+
+
 def schemathesis_failures(seed: int = 1, max_examples: int = 25) -> tuple[list[str], Counter]:
     """Run schemathesis against the site's WSGI app, in this process: every phase (examples,
     coverage, fuzzing, stateful), every check, positive and negative data. Its pytest plugin
