@@ -14,5 +14,5 @@ urlpatterns = [
     # ninja's own root view: /api/v1/ is the index endpoint.
     if pattern.name != "api-root"
 ]
-# Anything else under /api/v1/ is a JSON 404, not the site's HTML page.
-urlpatterns.append(re_path(r"^(?P<path>.*)$", http.not_found, name="not_found"))
+# Anything else under /api/v1/ is a JSON 404, not the site's HTML page (a newline too).
+urlpatterns.append(re_path(r"^(?P<path>[\s\S]*)$", http.not_found, name="not_found"))

@@ -202,6 +202,13 @@ def test_drafts_and_unknown_slugs_are_json_404s(guides, client):
     assert client.post("/api/v1/nothing/here/").status_code == 404
 
 
+def test_a_path_with_a_newline_is_a_json_404_too(guides, client):
+    for url in ["/api/v1/providers/acme%0A/", "/api/v1/%0A", "/api/v1/channels/a%0Ab/"]:
+        response = get(client, url)
+        assert response.status_code == 404
+        assert response.json()["error"]["message"].startswith("No such API endpoint")
+
+
 def test_channels_with_their_standard_steps(guides, client):
     data = get(client, "/api/v1/channels/").json()["results"]
     assert [c["slug"] for c in data] == ["amazon", "app-store", "provider-website"]
