@@ -20,7 +20,7 @@ urlpatterns = [
     path("healthz", guide_views.healthz, name="healthz"),
     path("robots.txt", guide_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("api/v1/", include("guides.api_urls")),
+    path("api/v1/", include("guides.api.urls")),
     path("", include("guides.web.urls")),
 ]
 

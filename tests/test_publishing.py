@@ -1,4 +1,5 @@
-"""Four eyes on everything visitors read (guides/publishing/revisions.py): a live guide is changed in
+"""Four eyes on everything visitors read (guides/publishing/revisions.py): a live guide is changed
+in
 a draft, which a Publisher who did not change it reviews and publishes; every publication is
 a revision, and the live guide can be rolled back to any of them."""
 

@@ -23,7 +23,8 @@ Roles: the Editors group edits guide content; publishing a guide (its status) an
 it verified take the publish_provider and verify_provider permissions (the Publishers group).
 
 A live guide is shown read-only, with its parts: its changes are made in a draft of it,
-which a second person reviews and publishes (guides/publishing/revisions.py, and the review, revisions
+which a second person reviews and publishes (guides/publishing/revisions.py, and the review,
+revisions
 and rollback pages of publishing.py here).
 """
 

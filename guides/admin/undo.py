@@ -1,4 +1,5 @@
-"""History pages in the admin (guides/publishing/history.py, guides/publishing/undo.py): each entry of an object's
+"""History pages in the admin (guides/publishing/history.py, guides/publishing/undo.py): each
+entry of an object's
 history says which fields it changed and offers "Undo this change", a preview (GET) that says
 field by field what will change on that object alone, and a confirm button (POST). A guide's
 history also lists its publications, rollbacks and imports.

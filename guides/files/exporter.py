@@ -264,7 +264,8 @@ def export_data(provider_slugs: Iterable[str] | None = None, *, shared: bool = T
 
 def export_guide(provider: Provider) -> dict:
     """One guide row, a live guide or a draft of changes to one, as a document holding it
-    alone (no categories, no channels): what a guide revision stores (guides/publishing/revisions.py)."""
+    alone (no categories, no channels): what a guide revision stores
+    (guides/publishing/revisions.py)."""
     loaded = _Loaded([provider], set())
     return {"providers": [_provider(provider, loaded)]}
 

@@ -62,7 +62,8 @@ def import_documents(
     listed in the report's `kept` (with what differs in `not_overwritten`): only what is
     new is loaded. The files are checked whole all the same: a fault anywhere refuses all.
     With `as_drafts` (an editor's upload), no guide goes live: a live guide's entry goes into
-    its draft of changes (guides/publishing/revisions.py), every other guide is loaded as a draft, and
+    its draft of changes (guides/publishing/revisions.py), every other guide is loaded as a draft,
+    and
     a Publisher publishes them from their review pages."""
     whole = import_documents(documents, dry_run=True) if keep_existing and not dry_run else None
     warnings = check_documents(documents)

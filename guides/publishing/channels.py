@@ -164,7 +164,7 @@ def _shown_as(channel: PurchaseChannel, pk: int, parent: PurchaseChannel | None)
 class ChannelOverlay:
     """A draft of a channel seen where its live channel is: in-memory copies of the draft and
     its variants carrying the live rows' ids (a variant the draft adds keeps its own), and
-    the draft's steps under them. A guide walked with it (services.Guide) reads as it will
+    the draft's steps under them. A guide walked with it (flow.guide.Guide) reads as it will
     once the draft is published. Nothing here is saved."""
 
     def __init__(self, draft: PurchaseChannel) -> None:

@@ -1,4 +1,5 @@
-"""Undo one change (guides/publishing/undo.py): on a step, an answer, a channel or a contact, the fields
+"""Undo one change (guides/publishing/undo.py): on a step, an answer, a channel or a contact, the
+fields
 that change altered go back to their value before it, on that object alone, after a preview
 that says so; a live guide's part is undone in the guide's draft. And a guide's history lists
 its publications, rollbacks and imports."""

@@ -1,37 +1,17 @@
 """The public API, /api/v1/: read-only JSON of published guides, with ETags, CORS and JSON
-errors, described by an OpenAPI document that schemathesis checks it against."""
+errors. The OpenAPI document that describes it is tested in test_openapi.py."""
 
 from __future__ import annotations
 
 import datetime
-from collections import Counter
 
 import pytest
-from django.core.management import call_command
-from django.urls import URLPattern, URLResolver, get_resolver
 
-from guides import services
-from guides.api import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from guides.models import OfficialContact, Provider, Step
-from guides.openapi import document
+from guides.api.params import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from guides.flow.guide import Guide
+from guides.flow.pages import resolve_flow
+from guides.models import Provider
 from tests import factories
-from tests.test_import import SAMPLE
-
-
-@pytest.fixture
-def guides(db):
-    """The sample guide (acme: website → region, app store with variants, amazon), and
-    beside it a second published provider, a draft, and an unverified contact."""
-    call_command("import_guides", str(SAMPLE), verbosity=0)
-    acme = Provider.objects.get(slug="acme")
-    unverified = factories.make_contact(provider=acme, value="https://example.com/acme/unchecked")
-    Step.objects.filter(title="Open My Acme").update(contact=unverified)
-    news = factories.make_category(slug="news", name="News")
-    factories.make_provider(
-        slug="daily", name="Daily Paper", category=news, aliases="DP\nThe Daily"
-    )
-    factories.make_provider(slug="secret", name="Secret Draft", category=news, status="draft")
-    return acme
 
 
 def get(client, url, **headers):
@@ -191,7 +171,7 @@ def test_resolved_steps_are_what_the_site_shows_at_every_leaf(client, db):
     for provider in Provider.objects.published():
         data = get(client, f"/api/v1/providers/{provider.slug}/").json()
         for path, steps in leaves(data["flow"], provider.slug):
-            flow = services.resolve_flow(services.Guide(provider), path)
+            flow = resolve_flow(Guide(provider), path)
             assert flow.is_leaf, path
             site = [(s.title, s.contact.value if s.contact else None) for s in flow.steps]
             api = [(s["title"], s["contact"]["value"] if s["contact"] else None) for s in steps]
@@ -221,6 +201,13 @@ def test_drafts_and_unknown_slugs_are_json_404s(guides, client):
         if response.status_code == 404:
             assert response.json()["error"]["message"].startswith("No such API endpoint")
     assert client.post("/api/v1/nothing/here/").status_code == 404
+
+
+def test_a_path_with_a_newline_is_a_json_404_too(guides, client):
+    for url in ["/api/v1/providers/acme%0A/", "/api/v1/%0A", "/api/v1/channels/a%0Ab/"]:
+        response = get(client, url)
+        assert response.status_code == 404
+        assert response.json()["error"]["message"].startswith("No such API endpoint")
 
 
 def test_channels_with_their_standard_steps(guides, client):
@@ -328,86 +315,3 @@ def test_queries_do_not_grow_with_the_flow(guides, client, django_assert_max_num
         get(client, "/api/v1/channels/app-store/")
     with django_assert_max_num_queries(1):
         get(client, "/api/v1/categories/")
-
-
-# -- the OpenAPI document ---------------------------------------------------------------------
-
-
-def test_the_openapi_document_is_served_and_covers_every_endpoint(guides, client):
-    served = get(client, "/api/v1/openapi.json").json()
-    assert served == document()
-    assert served["openapi"].startswith("3.1")
-
-    def api_routes():
-        resolver = get_resolver()
-        for pattern in resolver.url_patterns:
-            if isinstance(pattern, URLResolver) and pattern.namespace == "api":
-                for inner in pattern.url_patterns:
-                    assert isinstance(inner, URLPattern)
-                    yield "/api/v1/" + str(inner.pattern).replace("<slug:slug>", "{slug}")
-
-    routes = {r for r in api_routes() if "(?P<path>" not in r and not r.endswith(".json")}
-    assert routes == set(served["paths"])
-
-
-def schemathesis_failures(seed: int = 1, max_examples: int = 25) -> tuple[list[str], Counter]:
-    """Run schemathesis against the site's WSGI app, in this process: every phase (examples,
-    coverage, fuzzing, stateful), every check, positive and negative data. Its pytest plugin
-    does not work with pytest 9, so its engine is driven directly."""
-    import schemathesis
-    from django.core.wsgi import get_wsgi_application
-    from schemathesis.config import SchemathesisConfig
-    from schemathesis.engine import Status, events, from_schema
-
-    config = SchemathesisConfig.from_dict(
-        {
-            "seed": seed,
-            "generation": {"mode": "all", "max-examples": max_examples, "database": "none"},
-        }
-    )
-    schema = schemathesis.openapi.from_wsgi(
-        "/api/v1/openapi.json", get_wsgi_application(), config=config
-    )
-    failures: list[str] = []
-    ran: Counter = Counter()
-    for event in from_schema(schema).execute():
-        if isinstance(event, events.ScenarioFinished):
-            ran["cases"] += len(event.recorder.cases)
-            for case_id, checks in event.recorder.checks.items():
-                case = event.recorder.cases[case_id].value
-                for check in checks:
-                    ran[check.name] += 1
-                    if check.status == Status.FAILURE:
-                        failure = check.failure_info.failure if check.failure_info else None
-                        failures.append(
-                            f"{case.method} {case.formatted_path} {case.query or ''}: "
-                            f"{check.name}: {getattr(failure, 'title', '')} "
-                            f"{getattr(failure, 'message', '')}"
-                        )
-        elif isinstance(event, events.NonFatalError | events.FatalError):
-            failures.append(f"{type(event).__name__}: {getattr(event, 'info', event)}")
-    return failures, ran
-
-
-@pytest.mark.django_db(transaction=True)  # the engine calls the app from its own threads
-def test_schemathesis_finds_no_failure():
-    call_command("import_guides", str(SAMPLE), verbosity=0)
-    contact = OfficialContact.objects.filter(verified_on__isnull=False).first()
-    Step.objects.filter(title="Open Settings on the iPhone").update(contact=contact.pk)
-    failures, ran = schemathesis_failures()
-    assert not failures, "\n".join(failures[:20])
-    assert ran["cases"] > 100
-    for check in ("response_schema_conformance", "negative_data_rejection", "unsupported_method"):
-        assert ran[check] > 0, ran
-
-
-@pytest.mark.django_db(transaction=True)
-def test_schemathesis_would_notice_a_response_that_drifts_from_the_document(monkeypatch):
-    """The check above can fail: a field the document does not describe is caught."""
-    from guides import api
-
-    call_command("import_guides", str(SAMPLE), verbosity=0)
-    summary = api._provider_summary
-    monkeypatch.setattr(api, "_provider_summary", lambda p: {**summary(p), "undocumented": 1})
-    failures, _ = schemathesis_failures(max_examples=5)
-    assert any("response_schema_conformance" in failure for failure in failures)
