@@ -1,0 +1,132 @@
+"""Official contacts: a provider's or a channel's phone number, email, web form or chat, shown
+to visitors only once a Publisher has verified it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from guides.models.base import VisibleText
+from guides.text import phones
+
+
+class ContactKind(models.TextChoices):
+    PHONE = "phone", "Phone"
+    EMAIL = "email", "Email"
+    WEB_FORM = "web_form", "Web form"
+    CHAT = "chat", "Chat"
+
+
+class OfficialContactQuerySet(models.QuerySet):
+    def verified(self) -> OfficialContactQuerySet:
+        return self.filter(verified_on__isnull=False)
+
+    def verified_numbers(self) -> frozenset[str]:
+        """The E.164 forms of the verified phone numbers among these contacts."""
+        values = self.verified().filter(kind=ContactKind.PHONE).values_list("value", flat=True)
+        return frozenset(e164 for e164 in map(phones.to_e164, values) if e164)
+
+
+class OfficialContact(VisibleText):
+    """A way to reach a provider (or a channel) that an editor found on an official page."""
+
+    provider = models.ForeignKey(
+        "guides.Provider", null=True, blank=True, on_delete=models.CASCADE, related_name="contacts"
+    )
+    channel = models.ForeignKey(
+        "guides.PurchaseChannel",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="contacts",
+    )
+    kind = models.CharField(max_length=10, choices=ContactKind)
+    label = models.CharField(max_length=120, blank=True, help_text="e.g. “Customer service”.")
+    value = models.CharField(max_length=300, help_text="The number, address or URL.")
+    region = models.CharField(max_length=80, blank=True, help_text="Where it applies.")
+    source_url = models.URLField(
+        max_length=500, help_text="The official page where this contact is published."
+    )
+    verified_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Set when a Publisher presses Verify. Only verified contacts are shown.",
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = OfficialContactQuerySet.as_manager()
+
+    # What a verification vouches for: a change to any of it needs a new verification.
+    VERIFIED_FIELDS = ("kind", "value", "label", "region", "source_url", "provider", "channel")
+
+    class Meta:
+        ordering = ["kind", "region", "value"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(provider__isnull=False, channel__isnull=True)
+                | Q(provider__isnull=True, channel__isnull=False),
+                name="contact_provider_xor_channel",
+                violation_error_message="A contact belongs to a provider or to a channel.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = self.label or self.get_kind_display()
+        return f"{label}: {self.value}"
+
+    def save(self, *args, update_fields=None, **kwargs):
+        if (
+            self.pk
+            and self.verified_on
+            and not (update_fields and set(update_fields) <= {"verified_on", "verified_by"})
+        ):
+            names = [self._meta.get_field(n).attname for n in self.VERIFIED_FIELDS]
+            before = type(self).objects.filter(pk=self.pk).values(*names).first()
+            if before and any(before[n] != getattr(self, n) for n in names):
+                self.verified_on, self.verified_by = None, None  # to be verified again
+                if update_fields:
+                    update_fields = {*update_fields, "verified_on", "verified_by"}
+        super().save(*args, update_fields=update_fields, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.kind == ContactKind.PHONE:
+            e164 = phones.to_e164(self.value)
+            if e164 is None:
+                raise ValidationError(
+                    {
+                        "value": "This is not a phone number that can be dialled. Write it as "
+                        "the official page does; outside North America, with its country "
+                        "code (+44 20 …)."
+                    }
+                )
+
+    def phone_owner(self) -> phones.Owner | None:
+        """A contact's texts (its label, region, source) may carry its own number, and the
+        verified numbers of whom it belongs to; no other number may hide in them."""
+        if self.provider_id:
+            owner = self.provider.phone_owner()
+        elif self.channel_id:
+            owner = self.channel.phone_owner()
+        else:
+            return None
+        own = phones.to_e164(self.value) if self.kind == ContactKind.PHONE else None
+        return phones.Owner(owner.name, owner.numbers | {own}) if own else owner
+
+    @property
+    def href(self) -> str:
+        if self.kind == ContactKind.PHONE:
+            return "tel:" + "".join(ch for ch in self.value if ch.isdigit() or ch == "+")
+        if self.kind == ContactKind.EMAIL:
+            return f"mailto:{self.value}"
+        return self.value

@@ -1,0 +1,177 @@
+"""A provider's flow: its routes (the answers, in a tree) and the steps of each page."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from guides.flow.rules import parent_problem
+from guides.models.base import LONG_TEXT, VisibleText, position_validators
+from guides.text import phones
+
+
+class Route(VisibleText):
+    """One answer in a provider's flow. Routes form a tree per provider."""
+
+    provider = models.ForeignKey("guides.Provider", on_delete=models.CASCADE, related_name="routes")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    channel = models.ForeignKey(
+        "guides.PurchaseChannel",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="routes",
+        help_text=(
+            "Where it was bought; its standard steps are shown with this route's. "
+            "Choose a variant (App Store → on a Mac) to skip the question between them."
+        ),
+    )
+    label = models.CharField(max_length=120, help_text="The answer, e.g. “Apple App Store”.")
+    slug = models.SlugField(max_length=80)
+    position = models.PositiveIntegerField(default=0, validators=position_validators)
+    question = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The question this route asks of its own answers, e.g. “Where do you live?”.",
+    )
+    channel_steps_first = models.BooleanField(
+        default=True, help_text="Show the channel's standard steps before this route's own."
+    )
+
+    class Meta:
+        ordering = ["provider", "parent_id", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "slug"],
+                condition=Q(parent__isnull=True),
+                name="route_unique_top_slug",
+                violation_error_message="This provider already has a first answer with this slug.",
+            ),
+            models.UniqueConstraint(
+                fields=["parent", "slug"],
+                condition=Q(parent__isnull=False),
+                name="route_unique_child_slug",
+                violation_error_message="This question already has an answer with this slug.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")),
+                name="route_not_own_parent",
+                violation_error_message="A route cannot be its own parent.",
+            ),
+        ]
+        # "route_parent_same_provider": a trigger in migration 0002 refuses a parent that
+        # belongs to another provider (a check constraint cannot look at another row).
+
+    def __str__(self) -> str:
+        return f"{self.provider.name}: {self.label}"
+
+    def get_absolute_url(self) -> str:
+        slugs = []
+        node: Route | None = self
+        seen = set()
+        while node is not None and node.pk not in seen:
+            seen.add(node.pk)
+            slugs.append(node.slug)
+            node = node.parent
+        return reverse("guides:route", args=[self.provider.slug, "/".join(reversed(slugs))])
+
+    def phone_owner(self) -> phones.Owner | None:
+        return self.provider.phone_owner() if self.provider_id else None
+
+    def clean(self) -> None:
+        super().clean()
+        if self.parent_id is None:
+            return
+        parent = self.parent
+        if self.provider_id and parent.provider_id != self.provider_id:
+            raise ValidationError({"parent": "The parent route belongs to another provider."})
+        parents = dict(
+            Route.objects.filter(provider_id=parent.provider_id).values_list("pk", "parent_id")
+        )
+        if problem := parent_problem(self.pk, parent.pk, parents.get):
+            raise ValidationError({"parent": problem})
+
+
+class StepKind(models.TextChoices):
+    DO = "do", "Do"
+    CHECK = "check", "Check"
+    WARNING = "warning", "Warning"
+    TIP = "tip", "Tip"
+
+
+class Step(VisibleText):
+    """One ordered instruction, belonging to exactly one route or one channel."""
+
+    route = models.ForeignKey(
+        Route, null=True, blank=True, on_delete=models.CASCADE, related_name="steps"
+    )
+    channel = models.ForeignKey(
+        "guides.PurchaseChannel",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="steps",
+    )
+    position = models.PositiveIntegerField(default=0, validators=position_validators)
+    kind = models.CharField(max_length=10, choices=StepKind, default=StepKind.DO)
+    title = models.CharField(max_length=200, help_text="A short imperative: “Open Settings”.")
+    body = models.TextField(
+        blank=True, max_length=LONG_TEXT, help_text="Markdown. Links and emphasis are kept."
+    )
+    link_url = models.URLField(max_length=500, blank=True)
+    link_label = models.CharField(max_length=120, blank=True)
+    contact = models.ForeignKey(
+        "guides.OfficialContact",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="steps",
+        help_text="An official contact to show with this step.",
+    )
+    email_subject = models.CharField(max_length=200, blank=True)
+    email_body = models.TextField(blank=True, max_length=LONG_TEXT)
+    source_url = models.URLField(max_length=500, blank=True, help_text="Where this is documented.")
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(route__isnull=False, channel__isnull=True)
+                | Q(route__isnull=True, channel__isnull=False),
+                name="step_route_xor_channel",
+                violation_error_message="A step belongs to exactly one route or channel.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        super().clean()
+        # Belonging to exactly one route or channel is the step_route_xor_channel constraint.
+        if self.link_label and not self.link_url:
+            raise ValidationError({"link_url": "A link label needs a link."})
+        if self.email_body and not self.email_subject:
+            raise ValidationError({"email_subject": "An email template needs a subject."})
+        if self.contact_id:
+            contact = self.contact
+            if self.route_id and contact.provider_id != self.route.provider_id:
+                raise ValidationError({"contact": "Choose a contact of this route's provider."})
+            if self.channel_id and contact.channel_id not in {
+                self.channel_id,
+                self.channel.parent_id,
+            }:
+                raise ValidationError({"contact": "Choose a contact of this channel."})
+
+    def phone_owner(self) -> phones.Owner | None:
+        # A route's steps may carry only its provider's verified phone numbers; a channel's
+        # standard steps only the channel's own (a variant's, also its parent channel's).
+        if self.route_id:
+            return self.route.provider.phone_owner()
+        if self.channel_id:
+            return self.channel.phone_owner()
+        return None
