@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from guides.models import GuideRevision, Provider, Status
+from guides.publishing import review as publication_review
 from guides.publishing import revisions as publishing
 
 
@@ -135,7 +136,7 @@ class PublishingMixin:
                 return HttpResponseRedirect(
                     reverse("admin:guides_provider_revisions", args=[revision.provider_id])
                 )
-        review = publishing.review(draft)
+        review = publication_review.review(draft)
         context = self._context(
             request,
             draft,
@@ -186,7 +187,9 @@ class PublishingMixin:
                     return HttpResponseRedirect(
                         reverse("admin:guides_provider_revisions", args=[live.pk])
                     )
-        changes = publishing.rollback_review(revision) if live.status == Status.PUBLISHED else []
+        changes = (
+            publication_review.rollback_review(revision) if live.status == Status.PUBLISHED else []
+        )
         context = self._context(
             request,
             live,

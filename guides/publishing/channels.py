@@ -31,16 +31,14 @@ from guides.files.loading import load_channel
 from guides.models import ChannelRevision, OfficialContact, Provider, PurchaseChannel, Route, Step
 from guides.publishing import audit as page_audit
 from guides.publishing.reach import Reach, channel_reach
-from guides.publishing.revisions import (
-    Decision,
+from guides.publishing.review import (
     FieldChange,
     PageChange,
-    PublishRefused,
     compare_documents,
     compare_page_sets,
-    four_eyes,
     pages_of,
 )
+from guides.publishing.revisions import Decision, PublishRefused, four_eyes
 
 BASELINE_MESSAGE = "As it was published before revisions were kept."
 

@@ -23,6 +23,7 @@ from guides.models import (
     Step,
 )
 from guides.publishing import channels as channel_publishing
+from guides.publishing import review as publication_review
 from guides.publishing import revisions as publishing
 from tests import factories
 from tests.admin.test_admin import (  # noqa: F401 (fixtures: every page as in production)
@@ -298,7 +299,7 @@ def test_undoing_a_change_to_a_live_guide_goes_into_its_draft(alice, guide):
     assert visitor_page() == page
     assert list(draft.editors.values_list("username", flat=True)) == ["alice"]
     # Only that field differs between the draft and what is live.
-    changes = publishing.review(draft).fields
+    changes = publication_review.review(draft).fields
     assert [(c.before, c.after) for c in changes] == [("Open the billing page", "Open Billing")]
 
 
