@@ -18,7 +18,7 @@ ORDERED_CLASS = "cf-ordered"  # the class admin-ordering.js looks for on an inli
 SMALL_TEXTAREA = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 36})}}
 
 
-# Ordered inlines: the form, the formset, the inline -------------------------------------
+# Ordered inlines: the row form and the formset ---------------------------------------
 
 
 class PositionForm(forms.ModelForm):
