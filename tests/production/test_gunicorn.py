@@ -403,7 +403,8 @@ def test_an_editors_change_through_one_instance_is_served_by_the_other(
             "shell",
             "-c",
             "from django.contrib.auth.models import Group, User; "
-            "from guides import publishing; from guides.models import Provider; "
+            "from guides.publishing import revisions as publishing; "
+            "from guides.models import Provider; "
             f"boss = User.objects.create_user({username + '-pub'!r}, is_staff=True); "
             "boss.groups.add(Group.objects.get(name='Publishers')); "
             f"publishing.publish(Provider.objects.get(draft_of_id={provider_id}), boss, 'ok')",
