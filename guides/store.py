@@ -1,6 +1,6 @@
 """Guides kept in memory: each process keeps the guides visitors read (services.Guide, with
 everything loaded that their pages have needed so far) and answers later pages from memory;
-likewise the lists of guides on the home page and the search index (guides/search_index.py).
+likewise the lists of guides on the home page and the search index (guides/search/index.py).
 
 What is kept belongs to one content version (guides/content_version.py): when a guide
 changes, the version moves and every process drops what it kept on its next request. A page

@@ -1,6 +1,6 @@
-"""The search index each process keeps: how guides/search.py finds published guides for
-visitors when guides are kept in memory (settings.KEEP_GUIDES_IN_MEMORY), in the order
-`score()` (guides/search.py) gives them.
+"""The search index each process keeps: how published guides are found for visitors when
+guides are kept in memory (settings.KEEP_GUIDES_IN_MEMORY), in the order `score()`
+(guides/search/scoring.py) gives them.
 
 Each process keeps a `SearchIndex` of every published provider, built from one query and
 kept for one content version (guides/content_version.py), so a search makes no query at
@@ -13,7 +13,7 @@ postings built once:
   away); levels come best first, and a provider counts at the first level it is found at;
 - names, aliases and their words are kept sorted, so the ones that equal or start with the
   query are a slice found by bisection; trigrams find the names that hold the query;
-- a typo-tolerant match (`_edits`) compares the query, or each word of it, with a name or a
+- a typo-tolerant match (`typos()`) compares the query, or each word of it, with a name or a
   word, whole or its first letters. A string within k typos of a text becomes the same
   string as the text by at most k deletions from each (a swap of two letters: one deletion
   from each), and a text allowed k typos has at least H + k letters (H: the shortest length
@@ -27,7 +27,7 @@ postings built once:
 
 So a search costs a few bisections and set operations, whatever the number of providers; a
 query that matches thousands of providers stops at the first level that fills the page.
-tests/test_search_index.py checks the index against `score()` on every provider.
+tests/search/test_index.py checks the index against `score()` on every provider.
 """
 
 from __future__ import annotations
@@ -39,19 +39,19 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import combinations, islice
 
-from . import store
-from .models import Category, Provider
-from .search import (
+from .. import store
+from ..models import Category, Provider
+from .database import MAX_RESULTS, RESULT_FIELDS
+from .scoring import (
     MAX_EDITS,
-    MAX_RESULTS,
-    RESULT_FIELDS,
     Query,
-    _direct_score,
-    _edits,
     allowed_edits,
+    direct_score,
+    order_among_equals,
     provider_terms,
-    score,
+    ranked,
     term,
+    typos,
 )
 
 
@@ -121,7 +121,7 @@ def _bounds(keys: list[str], prefix: str, lo: int = 0, hi: int | None = None) ->
 def _near(
     keys: list[str], text: str, limit: int, heads: Iterable[str]
 ) -> Iterator[tuple[str, bool, int]]:
-    """The sorted, distinct keys at most `limit` typos from `text` as `_edits` counts them
+    """The sorted, distinct keys at most `limit` typos from `text` as `typos()` counts them
     (the fewer of those to the whole key and to its first len(text) letters), each with
     that number: (key, True, typos) for a key, (prefix, False, typos) for every key that
     starts with the prefix. A key may come more than once (under a short head and a
@@ -242,7 +242,7 @@ class SearchIndex:
     within one alias."""
 
     def __init__(self, providers: list[Provider]) -> None:
-        providers = sorted(providers, key=lambda p: (not p.popular, p.name.casefold(), p.pk))
+        providers = sorted(providers, key=lambda p: order_among_equals(p.popular, p.name, p.pk))
         self.providers = providers
         self.size = len(providers)
         self.name_compact: list[str] = []
@@ -334,14 +334,11 @@ class SearchIndex:
         return all(limit in self.heads for limit in limits if limit)
 
     def _score_everything(self, query: Query, limit: int) -> list[Provider]:
-        ranked = []
-        for rank, provider in enumerate(self.providers):
-            names = provider_terms(provider.name, provider.aliases)
-            value = score(query, names, term(provider.category.name))
-            if value:
-                ranked.append((-value, rank))
-        ranked.sort()
-        return [self.providers[rank] for _, rank in ranked[:limit]]
+        rows = (
+            (number, provider.name, provider.aliases, provider.popular, provider.category.name)
+            for number, provider in enumerate(self.providers)
+        )
+        return [self.providers[number] for number in ranked(query, rows, limit)]
 
     def _first(self, ranks: set[int], count: int) -> list[int]:
         """The `count` best of a set of ranks: sorted when there are few; when there are
@@ -371,7 +368,7 @@ class SearchIndex:
         # CATEGORY outranks ALL_WORDS in score(), whatever their values: a provider whose
         # category matches scores CATEGORY, even when its words match too.
         in_category = [
-            ranks for category, ranks in self.categories if _direct_score(query, category)
+            ranks for category, ranks in self.categories if direct_score(query, category)
         ]
         category_ranks: set[int] = set().union(*in_category)
         if len(query.words) > 1:
@@ -380,7 +377,7 @@ class SearchIndex:
         yield from self._fuzzy(query)
         by_edits: defaultdict[int, set[int]] = defaultdict(set)
         for category, ranks in self.categories:  # CATEGORY_FUZZY: categories are few
-            edits = _edits(query, category)
+            edits = typos(query, category)
             if edits is not None:
                 by_edits[edits].update(ranks)
         for edits in sorted(by_edits):
@@ -406,7 +403,7 @@ class SearchIndex:
 
     def _fuzzy(self, query: Query) -> Iterator[set[int]]:
         """FUZZY: the providers with a name (then an alias) the fewest typos away, as
-        `_edits` counts them: the whole query against a whole name or its start, or each
+        `typos()` counts them: the whole query against a whole name or its start, or each
         word of the query against a word of the name or its start."""
         names: defaultdict[int, set[int]] = defaultdict(set)  # typos → ranks
         aliases: defaultdict[int, set[int]] = defaultdict(set)
