@@ -20,7 +20,7 @@ postings built once:
   `allowed_edits` allows k for, less k). So the two share a subsequence of H letters among
   their first H + k. Those subsequences of every name and word are indexed: only the names
   and words that share one with the query are compared, in sorted order so that names that
-  start alike share the work, and none past the point where they are too far (`_near`);
+  start alike share the work, and none past the point where they are too far (`near_keys`);
 - the search stops at the level where it has `limit` providers; within a level they come in
   the order `score()`'s ties are broken by (popular first, then by name), which is the
   order the providers are numbered in.
@@ -32,7 +32,6 @@ tests/search/test_index.py checks the index against `score()` on every provider.
 
 from __future__ import annotations
 
-import sys
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
@@ -47,19 +46,14 @@ from .scoring import (
     Query,
     allowed_edits,
     direct_score,
+    near_keys,
     order_among_equals,
+    prefix_range,
     provider_terms,
     ranked,
     term,
     typos,
 )
-
-
-def _after(prefix: str) -> str | None:
-    """The first string, in sorted order, after every string that starts with `prefix`
-    (None: there is none). The strings that start with `prefix` are those from it up to this."""
-    kept = prefix.rstrip(chr(sys.maxunicode))
-    return kept[:-1] + chr(ord(kept[-1]) + 1) if kept else None
 
 
 def _subsequences(text: str, size: int) -> set[str]:
@@ -100,137 +94,14 @@ class _Sorted:
         return self.values[lo : bisect_right(self.keys, key, lo)]
 
     def starting_with(self, prefix: str) -> list[int]:
-        return self.values[slice(*_bounds(self.keys, prefix))]
+        return self.values[slice(*prefix_range(self.keys, prefix))]
 
     def matching(self, found: Iterable[tuple[str, bool, int]]) -> dict[int, set[int]]:
-        """The numbers of the keys `_near` found, by the number of typos."""
+        """The numbers of the keys `near_keys` found, by the number of typos."""
         by_edits: defaultdict[int, set[int]] = defaultdict(set)
         for key, whole, edits in found:
             by_edits[edits].update(self.exactly(key) if whole else self.starting_with(key))
         return by_edits
-
-
-def _bounds(keys: list[str], prefix: str, lo: int = 0, hi: int | None = None) -> tuple[int, int]:
-    """The slice of sorted keys[lo:hi] that start with `prefix`."""
-    hi = len(keys) if hi is None else hi
-    lo = bisect_left(keys, prefix, lo, hi)
-    after = _after(prefix)
-    return lo, hi if after is None else bisect_left(keys, after, lo, hi)
-
-
-def _near(
-    keys: list[str], text: str, limit: int, heads: Iterable[str]
-) -> Iterator[tuple[str, bool, int]]:
-    """The sorted, distinct keys at most `limit` typos from `text` as `typos()` counts them
-    (the fewer of those to the whole key and to its first len(text) letters), each with
-    that number: (key, True, typos) for a key, (prefix, False, typos) for every key that
-    starts with the prefix. A key may come more than once (under a short head and a
-    longer one).
-
-    Only the keys that start with one of `heads` (sorted; see SearchIndex.heads) are looked
-    at, in order, as a walk down a trie: keys that start alike share the rows of the
-    distance table (`_Walk`), and all the keys under a beginning already too far from the
-    text are skipped at once."""
-    n = len(text)
-    deepest = n + limit  # a key longer than that is only near by its first n letters
-    walk = _Walk(text, limit)
-    done = 0  # keys[:done] have been looked at
-    for head in heads:
-        i, end = _bounds(keys, head)
-        i = max(i, done)  # a head that extends a shorter one: its keys were under it
-        while i < end:
-            key = keys[i]
-            reached = walk.follow(key[:deepest])
-            if reached < min(len(key), deepest):
-                # Too far already: the keys that start with key[:reached] are no nearer as
-                # a whole than by their first n letters, if they have those in common.
-                if reached >= n and walk.distance(n) <= limit:
-                    yield key[:reached], False, walk.distance(n)
-                i = _bounds(keys, key[:reached], i, end)[1]
-            elif len(key) <= deepest:
-                found = min(walk.distance(len(key)), walk.distance(min(n, len(key))))
-                if found <= limit:
-                    yield key, True, found
-                i += 1
-            else:  # every key that starts with the same `deepest` letters
-                if walk.distance(n) <= limit:
-                    yield key[:deepest], False, walk.distance(n)
-                i = _bounds(keys, key[:deepest], i, end)[1]
-        done = max(done, end)
-
-
-class _Walk:
-    """The table of `edit_distance` (optimal string alignment) between a text and keys
-    taken in sorted order, one row per letter of the key: rows for the letters a key
-    shares with the one before are kept. Values past `limit` are all limit + 1, and only
-    the cells within `limit` of the diagonal are worked out (the others are further)."""
-
-    __slots__ = ("limit", "mins", "path", "rows", "text")
-
-    def __init__(self, text: str, limit: int) -> None:
-        self.text = text
-        self.limit = limit
-        self.path = ""  # the beginning of a key the rows are for
-        self.rows = [[min(j, limit + 1) for j in range(len(text) + 1)]]
-        self.mins = [0]
-
-    def follow(self, key: str) -> int:
-        """Rows for `key`: how many of its letters were followed, fewer than all when no
-        key that starts with those can be nearer than what is known. A row's least value
-        never falls as the key goes on, so that is when it exceeds the limit; or, from
-        len(text) letters on, when it reaches the distance to those first len(text)
-        letters, which then stands for every key that starts with them."""
-        same = 0
-        most = min(len(self.path), len(key))
-        while same < most and self.path[same] == key[same]:
-            same += 1
-        del self.rows[same + 1 :], self.mins[same + 1 :]
-        self.path = key[:same]
-        if self._done(same):
-            return same
-        for depth in range(same + 1, len(key) + 1):
-            self._add_row(key, depth)
-            self.path = key[:depth]
-            if self._done(depth):
-                return depth
-        return len(key)
-
-    def _done(self, depth: int) -> bool:
-        if depth < len(self.text):
-            return self.mins[depth] > self.limit
-        return self.mins[depth] >= self.rows[len(self.text)][-1]
-
-    def distance(self, depth: int) -> int:
-        """From the text to the first `depth` letters of the key followed."""
-        return self.rows[depth][-1]
-
-    def _add_row(self, key: str, depth: int) -> None:
-        """The row for key[:depth], as `edit_distance` works it out (written out longhand:
-        this is the innermost loop of a search)."""
-        text, limit, rows = self.text, self.limit, self.rows
-        far = limit + 1
-        letter = key[depth - 1]
-        before = key[depth - 2] if depth > 1 else ""
-        above = rows[depth - 1]
-        above2 = rows[depth - 2] if depth > 1 else above
-        row = [far] * (len(text) + 1)
-        if depth <= limit:
-            row[0] = depth
-        first = max(1, depth - limit)
-        left = row[first - 1]
-        for j in range(first, min(len(text), depth + limit) + 1):
-            other = text[j - 1]
-            value = above[j - 1] if letter == other else above[j - 1] + 1
-            if above[j] + 1 < value:
-                value = above[j] + 1
-            if left + 1 < value:
-                value = left + 1
-            # Two letters swapped:
-            if before == other and j > 1 and letter == text[j - 2] and above2[j - 2] + 1 < value:
-                value = above2[j - 2] + 1
-            row[j] = left = value if value < far else far
-        rows.append(row)
-        self.mins.append(min(row))
 
 
 class SearchIndex:
@@ -291,7 +162,7 @@ class SearchIndex:
         ]
         # For each number of typos k: the subsequences of head_sizes[k] letters of the first
         # head_sizes[k] + k letters ("heads") of every name, alias and word, and the heads
-        # that have them (see `_near`). Heads are fewer than names: many start alike.
+        # that have them (see `near_keys`). Heads are fewer than names: many start alike.
         self.head_sizes = _head_sizes()
         self.heads: dict[int, dict[str, tuple[str, ...]]] = {}
         for limit, size in self.head_sizes.items():
@@ -449,8 +320,8 @@ class SearchIndex:
         return self.name_words.matching(found), self.alias_words.matching(found)
 
     def _near(self, text: str, limit: int) -> list[tuple[str, bool, int]]:
-        """The names and words near `text` (see `_near`)."""
-        return list(_near(self.strings, text, limit, self._heads(text, limit)))
+        """The names and words near `text` (see `near_keys`)."""
+        return list(near_keys(self.strings, text, limit, self._heads(text, limit)))
 
     def _heads(self, text: str, limit: int) -> list[str]:
         """The heads of the names and words that may be within `limit` typos of `text`,

@@ -1,18 +1,22 @@
 """The rules of a match, and the one scoring function: `score()`.
 
-Case- and accent-insensitive, tolerant of a typo or two ("kaspersy", "mcafe", "nortn"), with
-exact and prefix matches first. Whatever finds the providers (the index each process keeps,
+Case- and accent-insensitive (`normalise()`), tolerant of a typo or two ("kaspersy", "mcafe",
+"nortn": `allowed_edits()`, counted by the one edit-distance table, `Distances`), with exact
+and prefix matches first. Whatever finds the providers (the index each process keeps,
 guides/search/index.py, or the database, guides/search/database.py), they come out in the
 order `score()` gives them, ties going to the popular, then by name (`ranked()`).
 
+The index finds typos among all its names at once with the same table (`near_keys()`).
 Pure: no database, no settings.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
-from collections.abc import Iterable
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -41,27 +45,97 @@ def allowed_edits(length: int) -> int:
     return 2
 
 
+class Distances:
+    """The table of edit distances (Damerau-Levenshtein, optimal string alignment: a swap
+    of two neighbouring letters is one edit) from a text to a key and to each of its
+    beginnings, one row per letter of the key. Values past `limit` are all limit + 1, and
+    only the cells within `limit` of the diagonal are worked out (the others are further).
+
+    Keys may be taken one after another in sorted order (`follow`: the index's walk down
+    its sorted names): the rows for the letters a key shares with the one before are kept.
+    """
+
+    __slots__ = ("limit", "mins", "path", "rows", "text")
+
+    def __init__(self, text: str, limit: int) -> None:
+        self.text = text
+        self.limit = limit
+        self.path = ""  # the beginning of a key the rows are for
+        self.rows = [[min(j, limit + 1) for j in range(len(text) + 1)]]
+        self.mins = [0]
+
+    def follow(self, key: str) -> int:
+        """Rows for `key`: how many of its letters were followed, fewer than all when no
+        key that starts with those can be nearer than what is known. A row's least value
+        never falls as the key goes on, so that is when it exceeds the limit; or, from
+        len(text) letters on, when it reaches the distance to those first len(text)
+        letters, which then stands for every key that starts with them."""
+        same = 0
+        most = min(len(self.path), len(key))
+        while same < most and self.path[same] == key[same]:
+            same += 1
+        del self.rows[same + 1 :], self.mins[same + 1 :]
+        self.path = key[:same]
+        if self._done(same):
+            return same
+        for depth in range(same + 1, len(key) + 1):
+            self.add_row(key, depth)
+            self.path = key[:depth]
+            if self._done(depth):
+                return depth
+        return len(key)
+
+    def _done(self, depth: int) -> bool:
+        if depth < len(self.text):
+            return self.mins[depth] > self.limit
+        return self.mins[depth] >= self.rows[len(self.text)][-1]
+
+    def distance(self, depth: int) -> int:
+        """From the text to the first `depth` letters of the key followed."""
+        return self.rows[depth][-1]
+
+    def add_row(self, key: str, depth: int) -> None:
+        """The row for key[:depth], below the rows for its shorter beginnings (written out
+        longhand: this is the innermost loop of a search)."""
+        text, limit, rows = self.text, self.limit, self.rows
+        far = limit + 1
+        letter = key[depth - 1]
+        before = key[depth - 2] if depth > 1 else ""
+        above = rows[depth - 1]
+        above2 = rows[depth - 2] if depth > 1 else above
+        row = [far] * (len(text) + 1)
+        if depth <= limit:
+            row[0] = depth
+        first = max(1, depth - limit)
+        left = row[first - 1]
+        for j in range(first, min(len(text), depth + limit) + 1):
+            other = text[j - 1]
+            value = above[j - 1] if letter == other else above[j - 1] + 1
+            if above[j] + 1 < value:
+                value = above[j] + 1
+            if left + 1 < value:
+                value = left + 1
+            # Two letters swapped:
+            if before == other and j > 1 and letter == text[j - 2] and above2[j - 2] + 1 < value:
+                value = above2[j - 2] + 1
+            row[j] = left = value if value < far else far
+        rows.append(row)
+        self.mins.append(min(row))
+
+
 def edit_distance(a: str, b: str, limit: int) -> int:
-    """Damerau-Levenshtein distance (optimal string alignment: a swap of two neighbouring
-    letters is one edit), or `limit + 1` as soon as it is known to exceed `limit`."""
+    """The edit distance between `a` and `b` (see `Distances`), or `limit + 1` as soon as it
+    is known to exceed `limit`."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
     if a == b:
         return 0
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            value = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                value = min(value, previous2[j - 2] + 1)
-            current[j] = value
-        if min(current) > limit:
+    table = Distances(b, limit)
+    for depth in range(1, len(a) + 1):
+        table.add_row(a, depth)
+        if table.mins[depth] > limit:
             return limit + 1
-        previous2, previous = previous, current
-    return min(previous[-1], limit + 1)
+    return table.distance(len(a))
 
 
 @dataclass(frozen=True)
@@ -229,3 +303,63 @@ def ranked(query: Query, rows: Iterable[Row], limit: int) -> list[int]:
             scored.append((-value, *order_among_equals(popular, name, key)))
     scored.sort()
     return [key for *_, key in scored[:limit]]
+
+
+# -- one text against many keys: how the index (guides/search/index.py) finds typos -----------
+
+
+def _after(prefix: str) -> str | None:
+    """The first string, in sorted order, after every string that starts with `prefix`
+    (None: there is none). The strings that start with `prefix` are those from it up to this."""
+    kept = prefix.rstrip(chr(sys.maxunicode))
+    return kept[:-1] + chr(ord(kept[-1]) + 1) if kept else None
+
+
+def prefix_range(
+    keys: list[str], prefix: str, lo: int = 0, hi: int | None = None
+) -> tuple[int, int]:
+    """The slice of sorted keys[lo:hi] that start with `prefix`."""
+    hi = len(keys) if hi is None else hi
+    lo = bisect_left(keys, prefix, lo, hi)
+    after = _after(prefix)
+    return lo, hi if after is None else bisect_left(keys, after, lo, hi)
+
+
+def near_keys(
+    keys: list[str], text: str, limit: int, heads: Iterable[str]
+) -> Iterator[tuple[str, bool, int]]:
+    """The sorted, distinct keys at most `limit` typos from `text` as `typos()` counts them
+    (the fewer of those to the whole key and to its first len(text) letters), each with
+    that number: (key, True, typos) for a key, (prefix, False, typos) for every key that
+    starts with the prefix. A key may come more than once (under a short head and a
+    longer one).
+
+    Only the keys that start with one of `heads` (sorted) are looked at, in order, as a walk
+    down a trie: keys that start alike share the rows of the distance table (`Distances`),
+    and all the keys under a beginning already too far from the text are skipped at once."""
+    n = len(text)
+    deepest = n + limit  # a key longer than that is only near by its first n letters
+    walk = Distances(text, limit)
+    done = 0  # keys[:done] have been looked at
+    for head in heads:
+        i, end = prefix_range(keys, head)
+        i = max(i, done)  # a head that extends a shorter one: its keys were under it
+        while i < end:
+            key = keys[i]
+            reached = walk.follow(key[:deepest])
+            if reached < min(len(key), deepest):
+                # Too far already: the keys that start with key[:reached] are no nearer as
+                # a whole than by their first n letters, if they have those in common.
+                if reached >= n and walk.distance(n) <= limit:
+                    yield key[:reached], False, walk.distance(n)
+                i = prefix_range(keys, key[:reached], i, end)[1]
+            elif len(key) <= deepest:
+                found = min(walk.distance(len(key)), walk.distance(min(n, len(key))))
+                if found <= limit:
+                    yield key, True, found
+                i += 1
+            else:  # every key that starts with the same `deepest` letters
+                if walk.distance(n) <= limit:
+                    yield key[:deepest], False, walk.distance(n)
+                i = prefix_range(keys, key[:deepest], i, end)[1]
+        done = max(done, end)
