@@ -1,9 +1,10 @@
 """Search from the database: editors previewing drafts, and processes that keep nothing in
 memory (settings.KEEP_GUIDES_IN_MEMORY off, or no content version to keep it by).
 
-- On PostgreSQL, the candidates come from a trigram index (pg_trgm, with unaccent; see
-  migration 0007): substring matches and `<%` word similarity, so the work stays small
-  however many providers there are.
+- On PostgreSQL, the candidates come from the GiST trigram index of migration 0007 (pg_trgm
+  over the names and aliases, lower case and unaccented), through django.contrib.postgres's
+  trigram functions: substring matches and the nearest names by word similarity, so the
+  work stays small however many providers there are.
 - On SQLite (and any other database), every provider is a candidate: a few narrow columns,
   ranked in memory. Fine for a few thousand providers.
 
@@ -13,9 +14,13 @@ nothing matches, the categories to suggest instead). The ranking is `scoring.ran
 
 from __future__ import annotations
 
+from functools import reduce
+from operator import or_
+
+from django.contrib.postgres.search import TrigramWordDistance, TrigramWordSimilarity
 from django.db import connection
-from django.db.models import BooleanField, Count, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, Func, Q, TextField, Value
+from django.db.models.functions import Lower
 
 from ..models import Category, Provider, Status
 from .scoring import Query, ranked
@@ -29,19 +34,36 @@ MAX_CANDIDATES = 500
 RESULT_FIELDS = ("name", "slug", "summary", "popular", "status", "category__name", "category__slug")
 
 
-# The expression that migration 0007's index covers (for a table aliased `p`): keep the
-# two in step, or PostgreSQL stops using the index.
-PG_DOCUMENT = "cancelflow_unaccent(lower(p.name || ' ' || p.aliases))"
-PG_CATEGORY = "cancelflow_unaccent(lower(c.name))"
+class ImmutableUnaccent(Func):
+    """cancelflow_unaccent(): unaccent() declared immutable, as an index needs (migration
+    0007). django.contrib.postgres's `unaccent` lookup calls unaccent() itself, which no
+    index can hold."""
+
+    function = "cancelflow_unaccent"
+    output_field = TextField()
+
+
+class Joined(Func):
+    """Texts joined with `||`, as migration 0007's index writes it (Concat would wrap each
+    in COALESCE, and the index would no longer match)."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " || "
+    output_field = TextField()
+
+
+# The expression migration 0007's GiST trigram index covers: keep the two the same, or
+# PostgreSQL stops using the index.
+PROVIDER_DOCUMENT = ImmutableUnaccent(Lower(Joined("name", Value(" "), "aliases")))
 # Found by likeness alone: the providers whose names are nearest to the query, in the
 # index's order (a typo anywhere, even one that shares few trigrams with the name).
-PG_NEAREST = 60
+NEAREST = 60
 # A category this much like the query brings its guides (a typo: "streeming").
-PG_CATEGORY_SIMILARITY = 0.5
+CATEGORY_LIKENESS = 0.5
 
 
-def postgresql_candidates(query: Query, include_drafts: bool = False) -> RawSQL:
-    """The providers worth ranking. Each branch is one that `score()` can rank:
+def postgresql_candidates(query: Query, include_drafts: bool = False) -> Q:
+    """The providers worth ranking, on PostgreSQL. Each part is one that `score()` can rank:
 
     - every query word inside the name or an alias (the trigram index answers LIKE);
     - the names nearest to the query by word similarity (the index hands them out in order);
@@ -49,32 +71,30 @@ def postgresql_candidates(query: Query, include_drafts: bool = False) -> RawSQL:
     - for several words, those found in the name and the category together ("norton
       security"), looked for only in the categories that hold one of the words.
     """
-    visible = "TRUE" if include_drafts else f"p.status = '{Status.PUBLISHED}'"
-    in_document = " AND ".join(f"{PG_DOCUMENT} LIKE %s" for _ in query.words)
-    params: list[str] = [f"%{word}%" for word in query.words]
-    params += [query.text, f"%{query.text}%", query.text]
-    branches = [
-        f"SELECT p.id FROM guides_provider p WHERE {visible} AND {in_document}",
-        f"(SELECT p.id FROM guides_provider p WHERE {visible}"
-        f" ORDER BY %s <<-> {PG_DOCUMENT} LIMIT {PG_NEAREST})",
-        f"SELECT p.id FROM guides_provider p JOIN guides_category c ON c.id = p.category_id"
-        f" WHERE {visible} AND ({PG_CATEGORY} LIKE %s"
-        f" OR word_similarity(%s, {PG_CATEGORY}) >= {PG_CATEGORY_SIMILARITY})",
-    ]
+    providers = Provider.objects.all() if include_drafts else Provider.objects.published()
+    providers = providers.order_by().annotate(document=PROVIDER_DOCUMENT)
+    categories = Category.objects.annotate(document=ImmutableUnaccent(Lower("name")))
+    holding = providers.filter(*[Q(document__contains=word) for word in query.words])
+    nearest = providers.order_by(TrigramWordDistance(query.text, "document"))[:NEAREST]
+    like_category = categories.annotate(
+        likeness=TrigramWordSimilarity(query.text, "document")
+    ).filter(Q(document__contains=query.text) | Q(likeness__gte=CATEGORY_LIKENESS))
+    found = (
+        Q(pk__in=holding.values("pk"))
+        | Q(pk__in=nearest.values("pk"))
+        | Q(pk__in=providers.filter(category__in=like_category).values("pk"))
+    )
     if len(query.words) > 1:
-        any_word = " OR ".join(f"{PG_CATEGORY} LIKE %s" for _ in query.words)
-        each_word = " AND ".join(
-            f"({PG_DOCUMENT} LIKE %s OR {PG_CATEGORY} LIKE %s)" for _ in query.words
+        any_word = reduce(or_, [Q(document__contains=word) for word in query.words])
+        in_both = providers.filter(category__in=categories.filter(any_word)).annotate(
+            category_document=ImmutableUnaccent(Lower("category__name"))
         )
-        branches.append(
-            f"SELECT p.id FROM guides_provider p JOIN guides_category c ON c.id = p.category_id"
-            f" WHERE {visible} AND ({any_word}) AND {each_word}"
-        )
-        params += [f"%{word}%" for word in query.words]
         for word in query.words:
-            params += [f"%{word}%", f"%{word}%"]
-    sql = '"guides_provider"."id" IN (' + " UNION ".join(branches) + ")"
-    return RawSQL(sql, params, output_field=BooleanField())
+            in_both = in_both.filter(
+                Q(document__contains=word) | Q(category_document__contains=word)
+            )
+        found |= Q(pk__in=in_both.values("pk"))
+    return found
 
 
 def search(query: Query, limit: int, *, include_drafts: bool) -> list[Provider]:
