@@ -9,14 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from guides.search import (
-    Query,
-    Term,
-    edit_distance,
-    normalise,
-    score,
-    search_providers,
-)
+from guides.search import search_providers
+from guides.search.scoring import Query, Term, edit_distance, normalise, score
 from tests import factories
 
 
@@ -207,7 +201,7 @@ def test_postgresql_search_uses_the_trigram_index(security):
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL only (CI runs the suite on PostgreSQL too)")
     from guides.models import Provider
-    from guides.search import _postgresql_candidates
+    from guides.search.database import postgresql_candidates
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'provider_search_trgm'")
@@ -219,7 +213,7 @@ def test_postgresql_search_uses_the_trigram_index(security):
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE guides_provider")
-    queryset = Provider.objects.filter(_postgresql_candidates(Query("kaspersy")))
+    queryset = Provider.objects.filter(postgresql_candidates(Query("kaspersy")))
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN " + sql, params)

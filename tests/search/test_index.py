@@ -1,4 +1,4 @@
-"""The search index each process keeps (guides/search_index.py, `SearchIndex`): the same ranking as
+"""The search index each process keeps (guides/search/index.py, `SearchIndex`): the same ranking as
 `score()` on every provider, for every kind of query; a change to a guide seen by the next
 search; no query once the index is built; drafts and processes that keep nothing in memory
 still query the database."""
@@ -14,10 +14,12 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from bench import generator
-from guides import search_index
 from guides.caching import content_version
 from guides.models import Category, Provider
-from guides.search import (
+from guides.search import index as search_index
+from guides.search import search_providers
+from guides.search.index import SearchIndex
+from guides.search.scoring import (
     ALIAS_PENALTY,
     ALL_WORDS,
     CATEGORY,
@@ -34,10 +36,8 @@ from guides.search import (
     normalise,
     provider_terms,
     score,
-    search_providers,
     term,
 )
-from guides.search_index import SearchIndex
 from tests import factories
 
 EVERYTHING = 100_000  # a limit past any number of providers here: the whole ranking

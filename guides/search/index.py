@@ -1,6 +1,6 @@
-"""The search index each process keeps: how guides/search.py finds published guides for
-visitors when guides are kept in memory (settings.KEEP_GUIDES_IN_MEMORY), in the order
-`score()` (guides/search.py) gives them.
+"""The search index each process keeps: how published guides are found for visitors when
+guides are kept in memory (settings.KEEP_GUIDES_IN_MEMORY), in the order `score()`
+(guides/search/scoring.py) gives them.
 
 Each process keeps a `SearchIndex` of every published provider, built from one query and
 kept for one content version (guides/caching/content_version.py), so a search makes no query at
@@ -13,54 +13,47 @@ postings built once:
   away); levels come best first, and a provider counts at the first level it is found at;
 - names, aliases and their words are kept sorted, so the ones that equal or start with the
   query are a slice found by bisection; trigrams find the names that hold the query;
-- a typo-tolerant match (`_edits`) compares the query, or each word of it, with a name or a
+- a typo-tolerant match (`typos()`) compares the query, or each word of it, with a name or a
   word, whole or its first letters. A string within k typos of a text becomes the same
   string as the text by at most k deletions from each (a swap of two letters: one deletion
   from each), and a text allowed k typos has at least H + k letters (H: the shortest length
   `allowed_edits` allows k for, less k). So the two share a subsequence of H letters among
   their first H + k. Those subsequences of every name and word are indexed: only the names
   and words that share one with the query are compared, in sorted order so that names that
-  start alike share the work, and none past the point where they are too far (`_near`);
+  start alike share the work, and none past the point where they are too far (`near_keys`);
 - the search stops at the level where it has `limit` providers; within a level they come in
   the order `score()`'s ties are broken by (popular first, then by name), which is the
   order the providers are numbered in.
 
 So a search costs a few bisections and set operations, whatever the number of providers; a
 query that matches thousands of providers stops at the first level that fills the page.
-tests/test_search_index.py checks the index against `score()` on every provider.
+tests/search/test_index.py checks the index against `score()` on every provider.
 """
 
 from __future__ import annotations
 
-import sys
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import combinations, islice
 
-from guides.caching import memory as store
-
-from .models import Category, Provider
-from .search import (
+from guides.caching import memory
+from guides.models import Category, Provider
+from guides.search.database import MAX_RESULTS, RESULT_FIELDS
+from guides.search.scoring import (
     MAX_EDITS,
-    MAX_RESULTS,
-    RESULT_FIELDS,
     Query,
-    _direct_score,
-    _edits,
     allowed_edits,
+    direct_score,
+    near_keys,
+    order_among_equals,
+    prefix_range,
     provider_terms,
-    score,
+    ranked,
     term,
+    typos,
 )
-
-
-def _after(prefix: str) -> str | None:
-    """The first string, in sorted order, after every string that starts with `prefix`
-    (None: there is none). The strings that start with `prefix` are those from it up to this."""
-    kept = prefix.rstrip(chr(sys.maxunicode))
-    return kept[:-1] + chr(ord(kept[-1]) + 1) if kept else None
 
 
 def _subsequences(text: str, size: int) -> set[str]:
@@ -101,137 +94,14 @@ class _Sorted:
         return self.values[lo : bisect_right(self.keys, key, lo)]
 
     def starting_with(self, prefix: str) -> list[int]:
-        return self.values[slice(*_bounds(self.keys, prefix))]
+        return self.values[slice(*prefix_range(self.keys, prefix))]
 
     def matching(self, found: Iterable[tuple[str, bool, int]]) -> dict[int, set[int]]:
-        """The numbers of the keys `_near` found, by the number of typos."""
+        """The numbers of the keys `near_keys` found, by the number of typos."""
         by_edits: defaultdict[int, set[int]] = defaultdict(set)
         for key, whole, edits in found:
             by_edits[edits].update(self.exactly(key) if whole else self.starting_with(key))
         return by_edits
-
-
-def _bounds(keys: list[str], prefix: str, lo: int = 0, hi: int | None = None) -> tuple[int, int]:
-    """The slice of sorted keys[lo:hi] that start with `prefix`."""
-    hi = len(keys) if hi is None else hi
-    lo = bisect_left(keys, prefix, lo, hi)
-    after = _after(prefix)
-    return lo, hi if after is None else bisect_left(keys, after, lo, hi)
-
-
-def _near(
-    keys: list[str], text: str, limit: int, heads: Iterable[str]
-) -> Iterator[tuple[str, bool, int]]:
-    """The sorted, distinct keys at most `limit` typos from `text` as `_edits` counts them
-    (the fewer of those to the whole key and to its first len(text) letters), each with
-    that number: (key, True, typos) for a key, (prefix, False, typos) for every key that
-    starts with the prefix. A key may come more than once (under a short head and a
-    longer one).
-
-    Only the keys that start with one of `heads` (sorted; see SearchIndex.heads) are looked
-    at, in order, as a walk down a trie: keys that start alike share the rows of the
-    distance table (`_Walk`), and all the keys under a beginning already too far from the
-    text are skipped at once."""
-    n = len(text)
-    deepest = n + limit  # a key longer than that is only near by its first n letters
-    walk = _Walk(text, limit)
-    done = 0  # keys[:done] have been looked at
-    for head in heads:
-        i, end = _bounds(keys, head)
-        i = max(i, done)  # a head that extends a shorter one: its keys were under it
-        while i < end:
-            key = keys[i]
-            reached = walk.follow(key[:deepest])
-            if reached < min(len(key), deepest):
-                # Too far already: the keys that start with key[:reached] are no nearer as
-                # a whole than by their first n letters, if they have those in common.
-                if reached >= n and walk.distance(n) <= limit:
-                    yield key[:reached], False, walk.distance(n)
-                i = _bounds(keys, key[:reached], i, end)[1]
-            elif len(key) <= deepest:
-                found = min(walk.distance(len(key)), walk.distance(min(n, len(key))))
-                if found <= limit:
-                    yield key, True, found
-                i += 1
-            else:  # every key that starts with the same `deepest` letters
-                if walk.distance(n) <= limit:
-                    yield key[:deepest], False, walk.distance(n)
-                i = _bounds(keys, key[:deepest], i, end)[1]
-        done = max(done, end)
-
-
-class _Walk:
-    """The table of `edit_distance` (optimal string alignment) between a text and keys
-    taken in sorted order, one row per letter of the key: rows for the letters a key
-    shares with the one before are kept. Values past `limit` are all limit + 1, and only
-    the cells within `limit` of the diagonal are worked out (the others are further)."""
-
-    __slots__ = ("limit", "mins", "path", "rows", "text")
-
-    def __init__(self, text: str, limit: int) -> None:
-        self.text = text
-        self.limit = limit
-        self.path = ""  # the beginning of a key the rows are for
-        self.rows = [[min(j, limit + 1) for j in range(len(text) + 1)]]
-        self.mins = [0]
-
-    def follow(self, key: str) -> int:
-        """Rows for `key`: how many of its letters were followed, fewer than all when no
-        key that starts with those can be nearer than what is known. A row's least value
-        never falls as the key goes on, so that is when it exceeds the limit; or, from
-        len(text) letters on, when it reaches the distance to those first len(text)
-        letters, which then stands for every key that starts with them."""
-        same = 0
-        most = min(len(self.path), len(key))
-        while same < most and self.path[same] == key[same]:
-            same += 1
-        del self.rows[same + 1 :], self.mins[same + 1 :]
-        self.path = key[:same]
-        if self._done(same):
-            return same
-        for depth in range(same + 1, len(key) + 1):
-            self._add_row(key, depth)
-            self.path = key[:depth]
-            if self._done(depth):
-                return depth
-        return len(key)
-
-    def _done(self, depth: int) -> bool:
-        if depth < len(self.text):
-            return self.mins[depth] > self.limit
-        return self.mins[depth] >= self.rows[len(self.text)][-1]
-
-    def distance(self, depth: int) -> int:
-        """From the text to the first `depth` letters of the key followed."""
-        return self.rows[depth][-1]
-
-    def _add_row(self, key: str, depth: int) -> None:
-        """The row for key[:depth], as `edit_distance` works it out (written out longhand:
-        this is the innermost loop of a search)."""
-        text, limit, rows = self.text, self.limit, self.rows
-        far = limit + 1
-        letter = key[depth - 1]
-        before = key[depth - 2] if depth > 1 else ""
-        above = rows[depth - 1]
-        above2 = rows[depth - 2] if depth > 1 else above
-        row = [far] * (len(text) + 1)
-        if depth <= limit:
-            row[0] = depth
-        first = max(1, depth - limit)
-        left = row[first - 1]
-        for j in range(first, min(len(text), depth + limit) + 1):
-            other = text[j - 1]
-            value = above[j - 1] if letter == other else above[j - 1] + 1
-            if above[j] + 1 < value:
-                value = above[j] + 1
-            if left + 1 < value:
-                value = left + 1
-            # Two letters swapped:
-            if before == other and j > 1 and letter == text[j - 2] and above2[j - 2] + 1 < value:
-                value = above2[j - 2] + 1
-            row[j] = left = value if value < far else far
-        rows.append(row)
-        self.mins.append(min(row))
 
 
 class SearchIndex:
@@ -243,7 +113,7 @@ class SearchIndex:
     within one alias."""
 
     def __init__(self, providers: list[Provider]) -> None:
-        providers = sorted(providers, key=lambda p: (not p.popular, p.name.casefold(), p.pk))
+        providers = sorted(providers, key=lambda p: order_among_equals(p.popular, p.name, p.pk))
         self.providers = providers
         self.size = len(providers)
         self.name_compact: list[str] = []
@@ -292,7 +162,7 @@ class SearchIndex:
         ]
         # For each number of typos k: the subsequences of head_sizes[k] letters of the first
         # head_sizes[k] + k letters ("heads") of every name, alias and word, and the heads
-        # that have them (see `_near`). Heads are fewer than names: many start alike.
+        # that have them (see `near_keys`). Heads are fewer than names: many start alike.
         self.head_sizes = _head_sizes()
         self.heads: dict[int, dict[str, tuple[str, ...]]] = {}
         for limit, size in self.head_sizes.items():
@@ -335,14 +205,11 @@ class SearchIndex:
         return all(limit in self.heads for limit in limits if limit)
 
     def _score_everything(self, query: Query, limit: int) -> list[Provider]:
-        ranked = []
-        for rank, provider in enumerate(self.providers):
-            names = provider_terms(provider.name, provider.aliases)
-            value = score(query, names, term(provider.category.name))
-            if value:
-                ranked.append((-value, rank))
-        ranked.sort()
-        return [self.providers[rank] for _, rank in ranked[:limit]]
+        rows = (
+            (number, provider.name, provider.aliases, provider.popular, provider.category.name)
+            for number, provider in enumerate(self.providers)
+        )
+        return [self.providers[number] for number in ranked(query, rows, limit)]
 
     def _first(self, ranks: set[int], count: int) -> list[int]:
         """The `count` best of a set of ranks: sorted when there are few; when there are
@@ -372,7 +239,7 @@ class SearchIndex:
         # CATEGORY outranks ALL_WORDS in score(), whatever their values: a provider whose
         # category matches scores CATEGORY, even when its words match too.
         in_category = [
-            ranks for category, ranks in self.categories if _direct_score(query, category)
+            ranks for category, ranks in self.categories if direct_score(query, category)
         ]
         category_ranks: set[int] = set().union(*in_category)
         if len(query.words) > 1:
@@ -381,7 +248,7 @@ class SearchIndex:
         yield from self._fuzzy(query)
         by_edits: defaultdict[int, set[int]] = defaultdict(set)
         for category, ranks in self.categories:  # CATEGORY_FUZZY: categories are few
-            edits = _edits(query, category)
+            edits = typos(query, category)
             if edits is not None:
                 by_edits[edits].update(ranks)
         for edits in sorted(by_edits):
@@ -407,7 +274,7 @@ class SearchIndex:
 
     def _fuzzy(self, query: Query) -> Iterator[set[int]]:
         """FUZZY: the providers with a name (then an alias) the fewest typos away, as
-        `_edits` counts them: the whole query against a whole name or its start, or each
+        `typos()` counts them: the whole query against a whole name or its start, or each
         word of the query against a word of the name or its start."""
         names: defaultdict[int, set[int]] = defaultdict(set)  # typos → ranks
         aliases: defaultdict[int, set[int]] = defaultdict(set)
@@ -453,8 +320,8 @@ class SearchIndex:
         return self.name_words.matching(found), self.alias_words.matching(found)
 
     def _near(self, text: str, limit: int) -> list[tuple[str, bool, int]]:
-        """The names and words near `text` (see `_near`)."""
-        return list(_near(self.strings, text, limit, self._heads(text, limit)))
+        """The names and words near `text` (see `near_keys`)."""
+        return list(near_keys(self.strings, text, limit, self._heads(text, limit)))
 
     def _heads(self, text: str, limit: int) -> list[str]:
         """The heads of the names and words that may be within `limit` typos of `text`,
@@ -517,4 +384,4 @@ def current_index() -> SearchIndex | None:
     """This process's index of the published providers, kept with its guides
     (guides/caching/memory.py) and built anew when the content version has moved. None when nothing
     may be kept (no content version: nothing would tell this process of a change)."""
-    return store.guides.listing("search", SearchIndex.build)
+    return memory.guides.listing("search", SearchIndex.build)

@@ -1,0 +1,39 @@
+"""Finding a guide: search over providers' names, aliases and categories.
+
+Case- and accent-insensitive, tolerant of a typo or two, with exact and prefix matches first.
+
+- `scoring`: the rules of a match and the one ranking function, `score()`; pure.
+- `index`: the index each process keeps of the published guides (when guides are kept in
+  memory, settings.KEEP_GUIDES_IN_MEMORY): a search makes no query at all.
+- `database`: the database path, for editors previewing drafts and processes that keep
+  nothing: trigram lookups on PostgreSQL, every provider ranked in memory on SQLite.
+
+Whichever finds the providers, they come out in the order `score()` gives them.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from guides.models import Provider
+from guides.search import database, index
+from guides.search.database import MAX_RESULTS, suggested_categories
+from guides.search.scoring import Query, normalise
+
+__all__ = ["MAX_RESULTS", "search_providers", "suggested_categories"]
+
+
+def search_providers(
+    text: str, limit: int = MAX_RESULTS, *, include_drafts: bool = False
+) -> list[Provider]:
+    """Published providers matching `text` (drafts too for an editor's preview), best
+    first: from this process's index when guides are kept in memory (no query), else from
+    the database."""
+    query = Query(normalise(text))
+    if not query.text:
+        return []
+    if settings.KEEP_GUIDES_IN_MEMORY and not include_drafts:
+        kept = index.current_index()
+        if kept is not None:
+            return kept.search(query, limit)
+    return database.search(query, limit, include_drafts=include_drafts)
