@@ -3,13 +3,7 @@ loaded into a given row), checked with full_clean() first, and reported."""
 
 from __future__ import annotations
 
-import datetime
-from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
-
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 
 from guides.caching import content_version
 from guides.files.documents import (
@@ -22,8 +16,9 @@ from guides.files.documents import (
     Where,
     plain_data,
 )
-from guides.files.report import Change, Report
-from guides.files.validation import check_documents, validation_message
+from guides.files.report import Report
+from guides.files.rows import Owner, RowWriter, parse_date
+from guides.files.validation import check_documents
 from guides.models import (
     Category,
     OfficialContact,
@@ -36,77 +31,8 @@ from guides.models import (
 )
 
 
-@dataclass(frozen=True)
-class _Owner:
-    """Whose rows are being synced, for the report: `route kaspersky/website`."""
-
-    entry: tuple[str, str]
-    kind: str
-    label: str
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.label}"
-
-
-class Importer:
+class Importer(RowWriter):
     """Applies validated documents. Every save is checked with full_clean() first."""
-
-    def __init__(self) -> None:
-        self.report = Report()
-        self.errors: list[str] = []
-
-    # -- bookkeeping ------------------------------------------------------------------------
-
-    def _save(
-        self,
-        obj: models.Model,
-        where: Where,
-        values: dict,
-        *,
-        kind: str,
-        label: str,
-        entry: tuple[str, str],
-    ) -> bool:
-        """Set `values` on `obj` and save it if anything changed. False if it was refused."""
-        created = obj.pk is None
-        changed: list[str] = []
-        for name, value in values.items():
-            model_field = obj._meta.get_field(name)
-            if model_field.is_relation:
-                current, new = getattr(obj, model_field.attname), value.pk if value else None
-            else:
-                current, new = getattr(obj, name), value
-            if current != new:
-                setattr(obj, name, value)
-                changed.append(name)
-        if not (created or changed):
-            return True
-        try:
-            obj.full_clean()
-        except ValidationError as exc:
-            self.errors.append(f"{where}: {validation_message(exc)}")
-            return False
-        obj.save()
-        counter = self.report.created if created else self.report.updated
-        counter[obj._meta.verbose_name] += 1
-        action = "created" if created else "updated"
-        fields = () if created else tuple(changed)
-        self.report.changes.append(Change(action, kind, label, fields, entry))
-        return True
-
-    def _delete(self, queryset: models.QuerySet, kind: str, label, entry) -> None:
-        """Delete what the file no longer lists; `label(obj)` names each for the report."""
-        for obj in queryset:
-            self.report.deleted[obj._meta.verbose_name] += 1
-            self.report.changes.append(Change("deleted", kind, label(obj), (), entry))
-            obj.delete()
-
-    def _unique(self, entries: list, key: str, where: Where, name: str) -> bool:
-        counts = Counter(entry[key] for entry in entries)
-        clashes = sorted(value for value, count in counts.items() if count > 1)
-        for value in clashes:
-            self.errors.append(f"{where}: {name} {value!r} is used by {counts[value]} entries")
-        return not clashes
 
     # -- categories and channels ------------------------------------------------------------
 
@@ -146,13 +72,13 @@ class Importer:
             "online": entry.get("online", parent.online if parent else True),
             "variant_question": entry.get("variant_question", ""),
             "sources": "\n".join(entry.get("sources", [])),
-            "last_verified_on": _date(entry.get("last_verified_on")),
+            "last_verified_on": parse_date(entry.get("last_verified_on")),
             "position": entry.get("position", 0) if parent is None else position,
         }
         kind = "variant" if parent else "channel"
         if not self._save(obj, where, values, kind=kind, label=label, entry=key):
             return
-        owner = _Owner(key, kind, label)
+        owner = Owner(key, kind, label)
         self.contacts(entry.get("contacts", []), where, owner, channel=obj)
         self.steps(entry.get("steps", []), where, owner, channel=obj)
         if parent is None:
@@ -198,13 +124,13 @@ class Importer:
             "minutes_to_cancel": entry.get("minutes_to_cancel"),
             "first_question": entry.get("first_question", DEFAULT_FIRST_QUESTION),
             "popular": entry.get("popular", False),
-            "last_verified_on": _date(entry.get("last_verified_on")),
+            "last_verified_on": parse_date(entry.get("last_verified_on")),
             "sources": "\n".join(entry.get("sources", [])),
         }
         key = ("provider", entry["slug"])
         if not self._save(obj, where, values, kind="provider", label=entry["slug"], entry=key):
             return
-        owner = _Owner(key, "provider", entry["slug"])
+        owner = Owner(key, "provider", entry["slug"])
         self.contacts(entry.get("contacts", []), where, owner, provider=obj)
         self.ordered(
             ProviderNote,
@@ -292,10 +218,10 @@ class Importer:
             }
             if not self._save(route, here, values, kind="route", label=label, entry=key):
                 continue
-            self.steps(entry.get("steps", []), here, _Owner(key, "route", label), route=route)
+            self.steps(entry.get("steps", []), here, Owner(key, "route", label), route=route)
             self.routes(provider, route, entry.get("routes", []), here, key, label)
 
-    def contacts(self, entries: list, where: Where, owner: _Owner, **rows) -> None:
+    def contacts(self, entries: list, where: Where, owner: Owner, **rows) -> None:
         seen: dict[tuple[str, str], int] = {}
         for index, entry in enumerate(entries):
             first = seen.setdefault((entry["kind"], entry["value"]), index)
@@ -314,7 +240,7 @@ class Importer:
                 "label": entry.get("label", ""),
                 "region": entry.get("region", ""),
                 "source_url": entry["source_url"],
-                "verified_on": _date(entry.get("verified_on")),
+                "verified_on": parse_date(entry.get("verified_on")),
             }
             label = f"{entry['value']} of {owner}"
             if self._save(obj, here, values, kind="contact", label=label, entry=owner.entry):
@@ -326,7 +252,7 @@ class Importer:
             owner.entry,
         )
 
-    def steps(self, entries: list, where: Where, owner: _Owner, **rows) -> None:
+    def steps(self, entries: list, where: Where, owner: Owner, **rows) -> None:
         owner_obj = rows.get("route") or rows.get("channel")
         if "route" in rows:
             contacts = list(OfficialContact.objects.filter(provider=owner_obj.provider_id))
@@ -362,48 +288,6 @@ class Importer:
         self.ordered(
             Step, Step.objects.filter(**rows), entries, where / "steps", owner, "step", values
         )
-
-    def ordered(
-        self,
-        model,
-        queryset,
-        entries: list,
-        where: Where,
-        owner: _Owner,
-        kind: str,
-        values: Callable[[dict], dict],
-    ) -> None:
-        """Sync an ordered list (steps, notes, questions) by position: the n-th entry
-        updates the n-th row (in (position, pk) order) and numbers it n; rows beyond the
-        list are deleted."""
-        rows = list(queryset.order_by("position", "pk"))
-        for index, entry in enumerate(entries):
-            here = where / index
-            try:
-                fields = values(entry)
-            except LookupError as exc:
-                self.errors.append(f"{here.at('contact')}: {exc}")
-                continue
-            obj = rows[index] if index < len(rows) else model()
-            label = f"{index + 1} of {owner}"
-            self._save(
-                obj,
-                here,
-                {**fields, "position": index + 1},
-                kind=kind,
-                label=label,
-                entry=owner.entry,
-            )
-        for index, row in enumerate(rows[len(entries) :], start=len(entries) + 1):
-            self.report.deleted[row._meta.verbose_name] += 1
-            self.report.changes.append(
-                Change("deleted", kind, f"{index} of {owner}", (), owner.entry)
-            )
-            row.delete()
-
-
-def _date(value: str | None) -> datetime.date | None:
-    return datetime.date.fromisoformat(value) if value else None
 
 
 def load_channel(data: dict, into: PurchaseChannel) -> Report:

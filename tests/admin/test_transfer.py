@@ -18,7 +18,7 @@ from reversion.models import Version
 from guides.admin import transfer as admin_transfer
 from guides.models import Provider, Route, Step
 from tests import factories
-from tests.test_import import SAMPLE, everything
+from tests.files.test_import import SAMPLE, everything
 
 UPLOAD = reverse("admin:guides_provider_upload")
 CHANGELIST = reverse("admin:guides_provider_changelist")

@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from guides.models import Provider, Step
 from tests import factories
-from tests.test_import import SAMPLE
+from tests.files.test_import import SAMPLE
 
 
 @pytest.fixture

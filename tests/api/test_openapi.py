@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from guides.api.v1 import openapi_document
 from guides.models import OfficialContact, Step
-from tests.test_import import SAMPLE
+from tests.files.test_import import SAMPLE
 
 
 def test_the_openapi_document_is_served_and_covers_every_endpoint(guides, client):

@@ -20,7 +20,7 @@ from tests.admin.test_admin import (  # noqa: F401 (fixtures: every page as in p
     manifest_static,
     row,
 )
-from tests.test_publishing import staff
+from tests.publishing.test_revisions import staff
 
 
 @pytest.fixture

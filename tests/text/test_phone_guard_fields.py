@@ -28,7 +28,7 @@ from guides.models import (
     visible_text_fields,
 )
 from tests import factories
-from tests.test_phones import SCAM_E164, SCAM_WRITINGS
+from tests.text.test_phones import SCAM_E164, SCAM_WRITINGS
 
 # Texts that visitors send in, read only by editors in the admin: not shown to visitors.
 VISITOR_SUBMITTED = {"Feedback", "GuideRequest"}

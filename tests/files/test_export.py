@@ -26,7 +26,7 @@ from guides.models import (
     Step,
 )
 from tests import factories
-from tests.test_import import SAMPLE
+from tests.files.test_import import SAMPLE
 
 
 def export(*args) -> str:

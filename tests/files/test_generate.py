@@ -15,7 +15,7 @@ from bench import generator
 from guides.files import exporter
 from guides.files.importer import import_paths
 from guides.models import Category, Provider, PurchaseChannel, Route, Step
-from tests.test_export import wipe
+from tests.files.test_export import wipe
 
 
 def generate(*args) -> str:
