@@ -24,7 +24,7 @@ from guides.models import (
 )
 from guides.publishing import channels as channel_publishing
 from guides.publishing import revisions as publishing
-from guides.publishing.revisions import review as publication_review
+from guides.publishing import review as publication_review
 from tests import factories
 from tests.admin.test_admin import (  # noqa: F401 (fixtures: every page as in production)
     assert_saved,
