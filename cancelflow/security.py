@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 
-from guides.web.ratelimit import Verdict, hit, peek
+from guides.web.ratelimit import Verdict, hit, peek, refused
 
 LOGIN_FAILURES_ALLOWED = 5
 LOGIN_WINDOW_SECONDS = 15 * 60
@@ -32,11 +32,8 @@ def admin_login(request: HttpRequest, extra_context=None) -> HttpResponse:
     if request.method == "POST":
         locked = _locked(request)
         if locked is not None:
-            response = TemplateResponse(
-                request, "429.html", {"retry_after": locked.retry_after}, status=429
-            )
-            response["Retry-After"] = str(locked.retry_after)
-            return response
+            page = TemplateResponse(request, "429.html", {"retry_after": locked.retry_after})
+            return refused(page, locked)
     response = admin.site.login(request, extra_context)
     failed = (
         request.method == "POST"

@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.db.models import Q
 from django.utils import timezone
 
-from guides.web import feedback
+from guides.admin import feedback_readout
 
 STALE_AFTER = datetime.timedelta(days=180)
 
@@ -70,7 +70,9 @@ class ReportsFilter(ChoiceFilter):
 class SinceVerifiedFilter(ChoiceFilter):
     title = "when"
     parameter_name = "since"
-    conditions = {"verified": ("Since the guide was last verified", feedback.since_verification())}
+    conditions = {
+        "verified": ("Since the guide was last verified", feedback_readout.since_verification())
+    }
 
 
 class ChannelLevelFilter(ChoiceFilter):

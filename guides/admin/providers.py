@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from guides.admin import feedback_readout
 from guides.admin.contacts import ContactInline
 from guides.admin.filters import STALE_AFTER, ReportsFilter, VerifiedFilter, stale_q
 from guides.admin.mixins import EditorAdmin, OrderedTabularInline, change_url_of
@@ -32,7 +33,6 @@ from guides.models import (
     Route,
     Status,
 )
-from guides.web import feedback
 
 KEPT_ON_REVERT = ("status", "last_verified_on", "last_verified_by")
 
@@ -229,7 +229,7 @@ class ProviderAdmin(PublishingMixin, GuideTransferMixin, EditorAdmin):
                 has_draft=Exists(Provider.objects.filter(draft_of=OuterRef("pk"))),
             )
         )
-        qs = feedback.with_open_reports(qs)
+        qs = feedback_readout.with_open_reports(qs)
         return qs.order_by(*Provider._meta.ordering)
 
     @admin.display(description="Routes", ordering="route_count")
@@ -248,7 +248,7 @@ class ProviderAdmin(PublishingMixin, GuideTransferMixin, EditorAdmin):
     def feedback_readout(self, provider: Provider):
         if provider is None or provider.pk is None:
             return "—"
-        rows = feedback.route_readout(provider)
+        rows = feedback_readout.route_readout(provider)
         if not rows:
             return "No feedback since the last verification."
         body = format_html_join(
@@ -314,8 +314,8 @@ class ProviderAdmin(PublishingMixin, GuideTransferMixin, EditorAdmin):
     def attention_view(self, request):
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
-        providers = feedback.with_open_reports(Provider.objects.select_related("category"))
-        routes = feedback.with_route_feedback(
+        providers = feedback_readout.with_open_reports(Provider.objects.select_related("category"))
+        routes = feedback_readout.with_route_feedback(
             Route.objects.select_related("provider", "parent")
         ).filter(Q(fb_failed__gt=0) | Q(fb_problems__gt=0))
         context = {
@@ -327,11 +327,11 @@ class ProviderAdmin(PublishingMixin, GuideTransferMixin, EditorAdmin):
                 F("last_verified_on").asc(nulls_first=True), "name"
             ),
             "routes": [
-                (route, feedback.success_rate(route.fb_worked, route.fb_failed))
+                (route, feedback_readout.success_rate(route.fb_worked, route.fb_failed))
                 for route in routes.order_by("-fb_failed", "-fb_problems")[:50]
             ],
             "new_reports": Feedback.objects.filter(
-                status=FeedbackStatus.NEW, kind__in=feedback.FAILURES
+                status=FeedbackStatus.NEW, kind__in=feedback_readout.FAILURES
             ).select_related("provider")[:20],
             "open_requests": GuideRequest.objects.filter(handled=False).count(),
             "stale_days": STALE_AFTER.days,

@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 
+from guides.admin import feedback_readout
 from guides.admin.forms import SiblingSlugsFormSet, value_key
 from guides.admin.mixins import EditorAdmin, OrderedTabularInline
 from guides.admin.steps import StepInline
 from guides.flow.rules import parent_problem
 from guides.models import Route
-from guides.web import feedback
 
 
 class ProviderRouteFormSet(SiblingSlugsFormSet):
@@ -163,7 +163,7 @@ class RouteAdmin(EditorAdmin):
     ]
 
     def get_queryset(self, request):
-        return feedback.with_route_feedback(
+        return feedback_readout.with_route_feedback(
             super()
             .get_queryset(request)
             .select_related("provider")
@@ -173,7 +173,7 @@ class RouteAdmin(EditorAdmin):
 
     @admin.display(description="Worked, since last verified")
     def success_rate(self, route: Route) -> str:
-        return feedback.success_rate(route.fb_worked, route.fb_failed)
+        return feedback_readout.success_rate(route.fb_worked, route.fb_failed)
 
     @admin.display(description="Problems reported", ordering="fb_problems")
     def problem_count(self, route: Route):

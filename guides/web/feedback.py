@@ -13,19 +13,17 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from guides.flow.guide import Guide
 from guides.flow.pages import Flow
-from guides.models import Feedback, FeedbackKind, FeedbackStatus, Provider, Route
+from guides.models import Feedback, FeedbackKind, Provider
 from guides.web import ratelimit
+from guides.web.htmx import render_page
 from guides.web.lookups import flow_or_404, route_path_or_404, viewer
 from guides.web.seo import SITE_NAME, PageMeta
 
@@ -154,12 +152,8 @@ def feedback(request, provider: str, route_path: str) -> HttpResponse:
             request, "feedback", limit=settings.FEEDBACK_LIMIT, window=FEEDBACK_WINDOW
         )
         if not verdict.allowed:
-            context.update(
-                form=form, mode=mode, retry_minutes=max(1, -(-verdict.retry_after // 60))
-            )
-            response = _render(request, context, status=429)
-            response["Retry-After"] = str(verdict.retry_after)
-            return response
+            context.update(form=form, mode=mode, retry_minutes=verdict.retry_minutes)
+            return ratelimit.refused(_render(request, context), verdict)
         if form.is_valid():
             step_number = form.cleaned_data.get("step_number")
             Feedback.objects.create(
@@ -201,76 +195,7 @@ def step_seen(flow: Flow, number: int | None):
 
 
 def _render(request, context: dict, status: int = 200) -> HttpResponse:
-    partial = bool(request.htmx) and not request.htmx.history_restore_request
-    template = "guides/feedback.html#panel" if partial else "guides/feedback.html"
-    response = render(request, template, context, status=status)
-    patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
-    return response
+    return render_page(request, "guides/feedback.html", "panel", context, status=status)
 
 
 # What the admin reads ---------------------------------------------------------------------
-
-
-def since_verification() -> Q:
-    """Feedback given since its provider was last verified (all of it, if never)."""
-    return Q(provider__last_verified_on__isnull=True) | Q(
-        created_at__date__gte=F("provider__last_verified_on")
-    )
-
-
-def _count(group: str, **filters) -> Coalesce:
-    """How much feedback matching `filters` there is for the outer row (`group` names the
-    field that points at it), since its provider's last verification."""
-    counts = (
-        Feedback.objects.filter(since_verification(), **{group: OuterRef("pk")}, **filters)
-        .order_by()
-        .values(group)
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
-
-
-def with_route_feedback(routes: QuerySet[Route]) -> QuerySet[Route]:
-    """Each route with its feedback since its provider's last verification."""
-    return routes.annotate(
-        fb_worked=_count("route", kind=FeedbackKind.WORKED),
-        fb_failed=_count("route", kind=FeedbackKind.DID_NOT_WORK),
-        fb_problems=_count("route", kind=FeedbackKind.PROBLEM),
-    )
-
-
-def with_open_reports(providers: QuerySet[Provider]) -> QuerySet[Provider]:
-    """Each provider with its new failure and problem reports since its last verification."""
-    return providers.annotate(
-        open_reports=_count("provider", kind__in=FAILURES, status=FeedbackStatus.NEW)
-    )
-
-
-def success_rate(worked: int, failed: int) -> str:
-    """How often the steps worked, of the visitors who said: "75% (3 of 4)"."""
-    answered = worked + failed
-    if not answered:
-        return "No answers yet"
-    return f"{round(100 * worked / answered)}% ({worked} of {answered})"
-
-
-def route_readout(provider: Provider) -> list[dict]:
-    """Every route of `provider` that has feedback since its last verification."""
-    rows = []
-    routes = with_route_feedback(
-        Route.objects.filter(provider=provider).select_related("parent")
-    ).order_by("parent_id", "position", "pk")
-    for route in routes:
-        if not (route.fb_worked or route.fb_failed or route.fb_problems):
-            continue
-        rows.append(
-            {
-                "route": route,
-                "worked": route.fb_worked,
-                "failed": route.fb_failed,
-                "problems": route.fb_problems,
-                "rate": success_rate(route.fb_worked, route.fb_failed),
-            }
-        )
-    return rows

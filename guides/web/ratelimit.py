@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 
 def client_fingerprint(request: HttpRequest) -> str:
@@ -26,6 +26,19 @@ def client_fingerprint(request: HttpRequest) -> str:
 class Verdict:
     allowed: bool
     retry_after: int  # seconds until the window resets
+
+    @property
+    def retry_minutes(self) -> int:
+        """The wait as a visitor reads it: whole minutes, at least one."""
+        return max(1, -(-self.retry_after // 60))
+
+
+def refused(response: HttpResponse, verdict: Verdict) -> HttpResponse:
+    """`response` (a page saying why) as the refusal of a rate-limited action: 429, with
+    Retry-After."""
+    response.status_code = 429
+    response["Retry-After"] = str(verdict.retry_after)
+    return response
 
 
 def _key(request: HttpRequest, scope: str, window: int) -> tuple[str, int, int]:

@@ -10,10 +10,8 @@ from django.db import connection
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
-from django_htmx.middleware import HtmxDetails
 
 from guides.caching import memory
 from guides.flow.guide import hide_unverified_contacts, note_sections
@@ -29,21 +27,8 @@ from guides.models import (
 from guides.search import search_providers, suggested_categories
 from guides.web import ratelimit, seo
 from guides.web.forms import GuideRequestForm, SearchForm
+from guides.web.htmx import HtmxHttpRequest, vary_on_htmx, wants_partial
 from guides.web.lookups import flow_or_404, guide_or_404, viewer
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
-def wants_partial(request: HtmxHttpRequest) -> bool:
-    """htmx asks for just the swappable region, except when restoring history."""
-    return bool(request.htmx) and not request.htmx.history_restore_request
-
-
-def vary_on_htmx(response: HttpResponse) -> HttpResponse:
-    patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
-    return response
 
 
 @dataclass(eq=False)  # kept beside in memory.derived, by identity
@@ -186,12 +171,10 @@ def request_guide(request: HtmxHttpRequest) -> HttpResponse:
         if not verdict.allowed:
             context = {
                 "form": form,
-                "retry_minutes": max(1, -(-verdict.retry_after // 60)),
+                "retry_minutes": verdict.retry_minutes,
                 "meta": seo.guide_request(request),
             }
-            response = render(request, "guides/request.html", context, status=429)
-            response["Retry-After"] = str(verdict.retry_after)
-            return response
+            return ratelimit.refused(render(request, "guides/request.html", context), verdict)
         if form.is_valid():
             GuideRequest.objects.create(
                 name=form.cleaned_data["name"],

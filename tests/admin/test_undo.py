@@ -23,8 +23,8 @@ from guides.models import (
     Step,
 )
 from guides.publishing import channels as channel_publishing
-from guides.publishing import revisions as publishing
 from guides.publishing import review as publication_review
+from guides.publishing import revisions as publishing
 from tests import factories
 from tests.admin.test_admin import (  # noqa: F401 (fixtures: every page as in production)
     assert_saved,

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client
 
+from guides.admin import feedback_readout
 from guides.models import Feedback, Provider, Route
 from guides.web import feedback as feedback_module
 
@@ -252,8 +253,8 @@ def test_the_form_page_has_no_inline_script_or_style(client, sample):
 
 
 def test_success_rate():
-    assert feedback_module.success_rate(3, 1) == "75% (3 of 4)"
-    assert feedback_module.success_rate(0, 0) == "No answers yet"
+    assert feedback_readout.success_rate(3, 1) == "75% (3 of 4)"
+    assert feedback_readout.success_rate(0, 0) == "No answers yet"
 
 
 def test_robots_keep_out_of_the_feedback_forms(client, db):
