@@ -32,7 +32,7 @@ def admin_login(request: HttpRequest, extra_context=None) -> HttpResponse:
     if request.method == "POST":
         locked = _locked(request)
         if locked is not None:
-            response = TemplateResponse(
+            response: HttpResponse = TemplateResponse(
                 request, "429.html", {"retry_after": locked.retry_after}, status=429
             )
             response["Retry-After"] = str(locked.retry_after)
