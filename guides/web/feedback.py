@@ -11,6 +11,8 @@ is kept. An accepted one is in the database before the response leaves.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django import forms
 from django.conf import settings
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
@@ -28,6 +30,9 @@ from guides.models import Feedback, FeedbackKind, FeedbackStatus, Provider, Rout
 from guides.web import ratelimit
 from guides.web.lookups import flow_or_404, route_path_or_404, viewer
 from guides.web.seo import SITE_NAME, PageMeta
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 COMMENT_MAX = 1000
 FEEDBACK_WINDOW = 3600  # settings.FEEDBACK_LIMIT submissions per client in this many seconds
@@ -231,7 +236,23 @@ def _count(group: str, **filters) -> Coalesce:
     return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
 
 
-def with_route_feedback(routes: QuerySet[Route]) -> QuerySet[Route]:
+class RouteFeedback(TypedDict):
+    """What with_route_feedback counts for each route."""
+
+    fb_worked: int
+    fb_failed: int
+    fb_problems: int
+
+
+class OpenReports(TypedDict):
+    """What with_open_reports counts for each provider."""
+
+    open_reports: int
+
+
+def with_route_feedback(
+    routes: QuerySet[Route],
+) -> QuerySet[WithAnnotations[Route, RouteFeedback]]:
     """Each route with its feedback since its provider's last verification."""
     return routes.annotate(
         fb_worked=_count("route", kind=FeedbackKind.WORKED),
@@ -240,7 +261,9 @@ def with_route_feedback(routes: QuerySet[Route]) -> QuerySet[Route]:
     )
 
 
-def with_open_reports(providers: QuerySet[Provider]) -> QuerySet[Provider]:
+def with_open_reports(
+    providers: QuerySet[Provider],
+) -> QuerySet[WithAnnotations[Provider, OpenReports]]:
     """Each provider with its new failure and problem reports since its last verification."""
     return providers.annotate(
         open_reports=_count("provider", kind__in=FAILURES, status=FeedbackStatus.NEW)
