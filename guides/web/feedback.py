@@ -101,14 +101,16 @@ class ProblemForm(forms.Form):
 
     def __init__(self, *args, steps: list, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["step_number"].choices = [("", "Choose a step")] + [
+        field = self.fields["step_number"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Choose a step")] + [
             (number, f"{number}. {step.title}") for number, step in enumerate(steps, start=1)
         ]
 
     kind = FeedbackKind.PROBLEM
 
 
-def _form_for(mode: str, data, steps: list, initial=None) -> forms.Form:
+def _form_for(mode: str, data, steps: list, initial=None) -> AnswerForm | ProblemForm:
     if mode == PROBLEM:
         return ProblemForm(data, steps=steps, initial=initial)
     return AnswerForm(data, initial=initial)
@@ -200,9 +202,10 @@ def feedback(request, provider: str, route_path: str) -> HttpResponse:
 def step_seen(flow: Flow, number: int | None):
     """The step a visitor numbered `number` on this page of steps (numbered from 1, as the
     page shows them), or None. Kept as the step itself: its number changes with the guide."""
-    if number is None or not 1 <= number <= len(flow.steps or []):
+    steps = flow.steps or []
+    if number is None or not 1 <= number <= len(steps):
         return None
-    return flow.steps[number - 1]
+    return steps[number - 1]
 
 
 def _render(request, context: dict, status: int = 200) -> HttpResponse:
