@@ -73,9 +73,10 @@ bench: venv ## measure every page against a bare baseline with wrk (figures in b
 	  else echo "make bench needs wrk: sudo apt-get install wrk" >&2; exit 1; fi; }
 	$(PY) bench/run.py
 
-lint: venv ## ruff lint and format check, and no missing migrations
+lint: venv ## ruff lint and format check, mypy with the Django stubs, no missing migrations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DJANGO_DEBUG=1 $(BIN)/mypy
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 format: venv ## apply ruff's fixes and formatting
