@@ -60,9 +60,13 @@ run: content ## serve the site with the shipped guides on http://127.0.0.1:$(POR
 superuser: migrate ## create an editor account with every permission
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py createsuperuser
 
-test: venv $(if $(NPM),$(NODE_STAMP)) ## run the whole test suite (browser, accessibility and HTML checks included when Chromium, npm and Java are there)
+# Coverage is printed after every run. Its floor (fail_under in pyproject.toml) holds for the
+# whole suite only: a run of some tests (PYTEST_ARGS) prints coverage without enforcing it.
+COVERAGE := --cov --cov-report=term-missing:skip-covered $(if $(PYTEST_ARGS),--cov-fail-under=0)
+
+test: venv $(if $(NPM),$(NODE_STAMP)) ## run the whole test suite with coverage (browser, accessibility and HTML checks included when Chromium, npm and Java are there)
 	@[ -n "$(NPM)" ] || echo "npm not found: the accessibility and HTML validity checks will be skipped."
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(COVERAGE) $(PYTEST_ARGS)
 
 screenshots: venv ## save light, dark and phone screenshots of real pages into docs/screenshots/
 	$(BIN)/pytest tests/browser/screenshots.py -q
@@ -73,9 +77,10 @@ bench: venv ## measure every page against a bare baseline with wrk (figures in b
 	  else echo "make bench needs wrk: sudo apt-get install wrk" >&2; exit 1; fi; }
 	$(PY) bench/run.py
 
-lint: venv ## ruff lint and format check, and no missing migrations
+lint: venv ## ruff lint and format check, mypy with the Django stubs, no missing migrations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DJANGO_DEBUG=1 $(BIN)/mypy
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 format: venv ## apply ruff's fixes and formatting

@@ -158,9 +158,9 @@ def _insert_steps(rows: list[tuple]) -> None:
     """INSERT the steps many rows to a statement: a fraction of bulk_create's time for rows
     whose ids nothing needs (and one round trip per batch on PostgreSQL, not per row)."""
     table = connection.ops.quote_name(Step._meta.db_table)
-    columns = ", ".join(
-        connection.ops.quote_name(Step._meta.get_field(name).column) for name in STEP_COLUMNS
-    )
+    # Every concrete field has a column.
+    column_of = {f.name: f.column for f in Step._meta.concrete_fields if f.column is not None}
+    columns = ", ".join(connection.ops.quote_name(column_of[name]) for name in STEP_COLUMNS)
     row = "(" + ", ".join(["%s"] * len(STEP_COLUMNS)) + ")"
     limit = connection.features.max_query_params or 30_000
     batch = max(1, min(BATCH_SIZE, limit // len(STEP_COLUMNS)))
@@ -213,7 +213,7 @@ def _write(
         ],
         batch_size=BATCH_SIZE,
     )
-    by_provider: dict[int, list[OfficialContact]] = {}
+    by_provider: dict[int | None, list[OfficialContact]] = {}
     for contact in contacts:
         by_provider.setdefault(contact.provider_id, []).append(contact)
 
@@ -259,12 +259,12 @@ def _write(
             batch_size=BATCH_SIZE,
         )
         stats.routes += len(created)
-        following = []
+        following: list[tuple] = []
         for row, (provider, _parent, _position, route) in zip(created, level, strict=True):
             own = by_provider.get(provider.pk, [])
             for position, step in enumerate(route.steps, start=1):
-                contact = own[step.contact] if step.contact is not None else None
-                steps.append(_step(step, position, contact, route=row))
+                named = own[step.contact] if step.contact is not None else None
+                steps.append(_step(step, position, named, route=row))
             following.extend(
                 (provider, row, position, child)
                 for position, child in enumerate(route.children, start=1)

@@ -216,17 +216,18 @@ def plan_routes(
     rng: random.Random, site: str, contacts: int, depth: int, channels: list[str]
 ) -> list[RoutePlan]:
     routes = []
-    for channel in channels:
+    for picked in channels:
+        channel: str | None = None
         if depth == 1:
-            top, _, variant = channel.partition("/")
+            top, _, variant = picked.partition("/")
             name, variants = next((c[1], c[4]) for c in CHANNELS if c[0] == top)
             label = name
             if variant:
                 label += ", " + dict(variants)[variant].lower()
-            slug = channel.replace("/", "-")
+            slug = picked.replace("/", "-")
+            channel = picked
         else:
-            label, slug = channel, slugify(channel)
-            channel = None
+            label, slug = picked, slugify(picked)
         route = RoutePlan(slug=slug, label=label, channel=channel and synthetic_slug(channel))
         if rng.random() < 0.15:
             route.channel_steps_first = False
@@ -250,7 +251,7 @@ def plan_provider(rng: random.Random, number: int, width: int) -> ProviderPlan:
     slug = synthetic_slug("provider", f"{number:0{width}d}")
     name = f"{rng.choice(FIRST)}{rng.choice(SECOND)} {rng.choice(PRODUCTS)} {number}"
     site = f"https://{slug}.example/"
-    contacts = []
+    contacts: list[tuple[str, str, datetime.date | None]] = []
     for kind in rng.sample([ContactKind.WEB_FORM, ContactKind.EMAIL], rng.randint(0, 2)):
         value = f"{site}contact" if kind == ContactKind.WEB_FORM else f"help@{slug}.example"
         verified = (

@@ -43,6 +43,7 @@ import time
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
@@ -311,7 +312,7 @@ def main() -> None:
     manage(env, "migrate", "--no-input", "--verbosity", "0")
     manage(env, "import_guides", "--verbosity", "0")
     pages = [(n, p or static_path(), h) for n, p, h in PAGES]
-    run = {
+    run: dict[str, Any] = {
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
         "database": env["DATABASE_URL"].split(":", 1)[0],
         "cache": "redis" if env.get("REDIS_URL") else "locmem",

@@ -34,6 +34,10 @@ PERMISSIONS_POLICY = ", ".join(
 )
 
 
+class IdentifiedRequest(HttpRequest):
+    id: str  # set by RequestIdMiddleware, read by the log lines of a request
+
+
 class RequestIdMiddleware:
     """Give every request an id (a sane incoming X-Request-ID, or a new one), return it in
     the response, and log one structured line per request."""
@@ -41,7 +45,7 @@ class RequestIdMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: IdentifiedRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
         request.id = incoming if REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
         started = time.perf_counter()
@@ -89,7 +93,7 @@ class RequestSizeMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         try:
-            length = int(request.META.get("CONTENT_LENGTH") or 0)
+            length = int(request.headers.get("content-length") or 0)
         except ValueError:
             length = 0
         limit = (

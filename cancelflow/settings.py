@@ -106,7 +106,6 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: local memory by default, a shared Redis via REDIS_URL.
 if os.environ.get("REDIS_URL"):

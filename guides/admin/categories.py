@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib import admin
 from django.db.models import Count
 
 from guides.admin.mixins import EditorAdmin
 from guides.models import Category
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class CategoryCounts(TypedDict):
+    provider_count: int
 
 
 @admin.register(Category)
@@ -17,8 +26,8 @@ class CategoryAdmin(EditorAdmin):
 
     def get_queryset(self, request):
         qs = super().get_queryset(request).annotate(provider_count=Count("providers"))
-        return qs.order_by(*Category._meta.ordering)
+        return qs.order_by(*(Category._meta.ordering or ()))
 
     @admin.display(description="Providers", ordering="provider_count")
-    def provider_count(self, category: Category) -> int:
+    def provider_count(self, category: WithAnnotations[Category, CategoryCounts]) -> int:
         return category.provider_count

@@ -4,6 +4,8 @@ the channel's revisions. Plain forms, as for guides (publishing.py here)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -21,7 +23,15 @@ def _change_url(channel: PurchaseChannel) -> str:
     return reverse("admin:guides_purchasechannel_change", args=[channel.pk])
 
 
-class ChannelPublishingMixin:
+if TYPE_CHECKING:  # typed as the ModelAdmin it is mixed into; a plain class at run time
+    from django.contrib import admin
+
+    _ChannelAdmin = admin.ModelAdmin[PurchaseChannel]
+else:
+    _ChannelAdmin = object
+
+
+class ChannelPublishingMixin(_ChannelAdmin):
     """The PurchaseChannelAdmin's pages for drafts, review and revisions."""
 
     def get_urls(self):
@@ -46,8 +56,8 @@ class ChannelPublishingMixin:
         return urls + super().get_urls()
 
     def _channel(self, request: HttpRequest, object_id: int) -> PurchaseChannel:
-        channel = PurchaseChannel.objects.select_related("parent", "draft_of").filter(pk=object_id)
-        channel = channel.first()
+        channels = PurchaseChannel.objects.select_related("parent", "draft_of")
+        channel = channels.filter(pk=object_id).first()
         if channel is None:
             raise Http404("No such channel.")
         if not self.has_view_or_change_permission(request, channel):

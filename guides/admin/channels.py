@@ -4,6 +4,8 @@ draft of changes (channel_publishing.py)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.db.models import Count, Exists, OuterRef
@@ -18,6 +20,16 @@ from guides.admin.mixins import EditorAdmin, OrderedTabularInline
 from guides.admin.steps import StepInline
 from guides.models import PurchaseChannel
 from guides.publishing.reach import channel_reach
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class ChannelCounts(TypedDict):
+    """What the list of channels annotates each channel with."""
+
+    step_count: int
+    has_draft: bool
 
 
 class VariantFormSet(SiblingSlugsFormSet):
@@ -97,7 +109,7 @@ class PurchaseChannelAdmin(ChannelPublishingMixin, EditorAdmin):
                 step_count=Count("steps"),
                 has_draft=Exists(PurchaseChannel.objects.filter(draft_of=OuterRef("pk"))),
             )
-            .order_by(*PurchaseChannel._meta.ordering)
+            .order_by(*(PurchaseChannel._meta.ordering or ()))
         )
 
     def get_search_results(self, request, queryset, search_term):
@@ -112,7 +124,7 @@ class PurchaseChannelAdmin(ChannelPublishingMixin, EditorAdmin):
         return queryset, duplicates
 
     @admin.display(description="Status")
-    def state(self, channel: PurchaseChannel) -> str:
+    def state(self, channel: WithAnnotations[PurchaseChannel, ChannelCounts]) -> str:
         if channel.draft_of_id:
             return "Draft of changes"
         if channel.parent_id:
@@ -153,5 +165,5 @@ class PurchaseChannelAdmin(ChannelPublishingMixin, EditorAdmin):
         return form
 
     @admin.display(description="Standard steps", ordering="step_count")
-    def step_count(self, channel: PurchaseChannel) -> int:
+    def step_count(self, channel: WithAnnotations[PurchaseChannel, ChannelCounts]) -> int:
         return channel.step_count

@@ -66,6 +66,6 @@ class OfficialContactAdmin(EditorAdmin):
     def owner(self, contact: OfficialContact) -> str:
         return str(contact.provider if contact.provider_id else contact.channel)
 
-    def view_on_site(self, contact: OfficialContact) -> str:
+    def view_on_site(self, contact: OfficialContact) -> str | None:
         owner = contact.provider if contact.provider_id else contact.channel
-        return owner.get_absolute_url()
+        return owner.get_absolute_url() if owner is not None else None

@@ -15,6 +15,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -206,7 +207,7 @@ def reconcile(
             model = loaded_row[1] if loaded_row else part.model
             changed_refs[label] = (model, pk)
             wanted_gone = forms.CheckboxInput().value_from_datadict(
-                {"DELETE": (values.get("DELETE") or [""])[-1]}, {}, "DELETE"
+                {"DELETE": (values.get("DELETE") or [""])[-1]}, MultiValueDict(), "DELETE"
             )
             typed = loaded_row is None or mine != loaded_row[2]
             if typed and not wanted_gone:
@@ -340,9 +341,9 @@ def describe_changes(before: dict, after: dict, since: datetime.datetime, me) ->
         if old is None:
             events.append(("added", label, model, key, ""))
         elif old[2] != hashes:
-            names = [n for n in hashes if old[2].get(n) != hashes[n]]
-            verb = "moved" if set(names) <= MOVE_FIELDS else "changed"
-            detail = "" if verb == "moved" else ", ".join(n.replace("_", " ") for n in names)
+            fields = [n for n in hashes if old[2].get(n) != hashes[n]]
+            verb = "moved" if set(fields) <= MOVE_FIELDS else "changed"
+            detail = "" if verb == "moved" else ", ".join(n.replace("_", " ") for n in fields)
             events.append((verb, label, model, key, detail))
     for key, (label, model, _hashes) in before.items():
         if key not in after:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.admin.utils import flatten_fieldsets, unquote
@@ -97,7 +98,15 @@ _editing: ContextVar[Editing] = ContextVar("editing")
 NOT_EDITING = Editing()
 
 
-class EditTokenMixin:
+if TYPE_CHECKING:  # typed as the ModelAdmin it is mixed into; a plain class at run time
+    from django.contrib import admin
+
+    _ModelAdmin = admin.ModelAdmin[Any]
+else:
+    _ModelAdmin = object
+
+
+class EditTokenMixin(_ModelAdmin):
     """Added to the base admin of the guide models: each change form carries the token and
     refuses a stale save (see the module's docstring)."""
 
@@ -150,7 +159,9 @@ class EditTokenMixin:
                 posting = request.method == "POST" and "_saveasnew" not in request.POST
                 if posting and self.has_change_permission(request, obj):
                     lock_page(self, request, obj)
-                    obj = self.get_object(request, unquote(object_id))
+                    locked = self.get_object(request, unquote(object_id))
+                    if locked is not None:  # else deleted meanwhile: the admin's view says so
+                        obj = locked
                 parts = page_of(self, request, obj)
                 conflict = None
                 if posting and self.has_change_permission(request, obj):

@@ -70,14 +70,15 @@ class FeedbackAdmin(admin.ModelAdmin):
     def step_about(self, item: Feedback):
         """The step a report is about, by its title and its edit link; the number is the one
         the visitor saw, which may have changed since."""
-        if item.step_id is None:
+        step = item.step
+        if step is None:
             if item.step_number:
                 return f"Step {item.step_number}, as the visitor saw it"
             return "—"
         return format_html(
             '<a href="{}">{}</a> (step {} as the visitor saw it)',
-            change_url_of(item.step),
-            item.step.title,
+            change_url_of(step),
+            step.title,
             item.step_number or "?",
         )
 

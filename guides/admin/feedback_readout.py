@@ -3,11 +3,16 @@ rate since its guide was last verified, and a guide's readout route by route."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from guides.models import Feedback, FeedbackKind, FeedbackStatus, Provider, Route
 from guides.web.feedback import FAILURES
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 def since_verification() -> Q:
@@ -30,7 +35,23 @@ def _count(group: str, **filters) -> Coalesce:
     return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
 
 
-def with_route_feedback(routes: QuerySet[Route]) -> QuerySet[Route]:
+class RouteFeedback(TypedDict):
+    """What with_route_feedback counts for each route."""
+
+    fb_worked: int
+    fb_failed: int
+    fb_problems: int
+
+
+class OpenReports(TypedDict):
+    """What with_open_reports counts for each provider."""
+
+    open_reports: int
+
+
+def with_route_feedback(
+    routes: QuerySet[Route],
+) -> QuerySet[WithAnnotations[Route, RouteFeedback]]:
     """Each route with its feedback since its provider's last verification."""
     return routes.annotate(
         fb_worked=_count("route", kind=FeedbackKind.WORKED),
@@ -39,7 +60,9 @@ def with_route_feedback(routes: QuerySet[Route]) -> QuerySet[Route]:
     )
 
 
-def with_open_reports(providers: QuerySet[Provider]) -> QuerySet[Provider]:
+def with_open_reports(
+    providers: QuerySet[Provider],
+) -> QuerySet[WithAnnotations[Provider, OpenReports]]:
     """Each provider with its new failure and problem reports since its last verification."""
     return providers.annotate(
         open_reports=_count("provider", kind__in=FAILURES, status=FeedbackStatus.NEW)

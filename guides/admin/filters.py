@@ -54,8 +54,8 @@ class ChoiceFilter(admin.SimpleListFilter):
         return [(value, label) for value, (label, _) in self.conditions.items()]
 
     def queryset(self, request, queryset):
-        if self.value() in self.conditions:
-            return queryset.filter(self.conditions[self.value()][1])
+        if (value := self.value()) in self.conditions:
+            return queryset.filter(self.conditions[value][1])
         return queryset
 
 

@@ -8,6 +8,9 @@ across rows but the slugs, which the database keeps unique per parent.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -15,7 +18,9 @@ from django.db import models
 from guides.models import MAX_POSITION
 
 ORDERED_CLASS = "cf-ordered"  # the class admin-ordering.js looks for on an inline's fieldset
-SMALL_TEXTAREA = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 36})}}
+SMALL_TEXTAREA: Mapping[type[models.Field], Mapping[str, Any]] = {
+    models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 36})}
+}
 
 
 # Ordered inlines: the row form and the formset ---------------------------------------
@@ -50,7 +55,8 @@ class SiblingSlugsFormSet(forms.BaseInlineFormSet):
 
     def kept_forms(self):
         for form in self.forms:
-            if self.can_delete and self._should_delete_form(form):
+            # django-stubs lacks BaseFormSet._should_delete_form, which Django's own clean uses
+            if self.can_delete and self._should_delete_form(form):  # type: ignore[attr-defined]
                 continue
             if hasattr(form, "cleaned_data") and form.cleaned_data:
                 yield form

@@ -5,6 +5,8 @@ read-only, every text's limit stated.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -27,7 +29,13 @@ from guides.publishing import revisions as publishing
 history.register()
 
 
-class StatedLimits:
+if TYPE_CHECKING:  # typed as the admin or inline it is mixed into; a plain class at run time
+    _BaseAdmin = admin.options.BaseModelAdmin[Any]
+else:
+    _BaseAdmin = object
+
+
+class StatedLimits(_BaseAdmin):
     """Every text field says how long it may be, and no browser cuts a pasted text short at
     that length (it would lose the end of it silently): a text that is too long gets a form
     error, with all of it kept in the form."""
@@ -53,7 +61,13 @@ def _note_editor(obj, user) -> None:
     channel_publishing.note_channel_editor(obj, user)
 
 
-class LockedWhenLive:
+if TYPE_CHECKING:  # typed as the inline it is mixed into; a plain class at run time
+    _Inline = admin.options.InlineModelAdmin[Any, Any]
+else:
+    _Inline = object
+
+
+class LockedWhenLive(_Inline):
     """An inline of a live guide's page (or of one of its routes), or of a live channel's,
     is read-only: the guide or channel is changed in its draft."""
 

@@ -4,6 +4,8 @@ Publishing (publishing.py) and guide files (transfer.py) add their pages to it."
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -34,7 +36,17 @@ from guides.models import (
     Status,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 KEPT_ON_REVERT = ("status", "last_verified_on", "last_verified_by")
+
+
+class ProviderCounts(feedback_readout.OpenReports):
+    """What the list of providers annotates each provider with."""
+
+    route_count: int
+    has_draft: bool
 
 
 class ProviderNoteInline(OrderedTabularInline):
@@ -130,7 +142,7 @@ class ProviderAdmin(PublishingMixin, GuideTransferMixin, EditorAdmin):
         if kept is not None and object_id is not None:
             self._keep(request, unquote(object_id), kept)
         if object_id is not None and str(unquote(object_id)).isdigit():
-            open_draft = Provider.objects.filter(draft_of_id=unquote(object_id)).first()
+            open_draft = Provider.objects.filter(draft_of_id=int(unquote(object_id))).first()
             extra_context = {
                 **(extra_context or {}),
                 "open_draft": open_draft,
@@ -139,7 +151,7 @@ class ProviderAdmin(PublishingMixin, GuideTransferMixin, EditorAdmin):
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="Status", ordering="status")
-    def state(self, provider: Provider) -> str:
+    def state(self, provider: WithAnnotations[Provider, ProviderCounts]) -> str:
         if provider.draft_of_id:
             return "Draft of changes"
         if provider.is_live:
@@ -229,15 +241,14 @@ class ProviderAdmin(PublishingMixin, GuideTransferMixin, EditorAdmin):
                 has_draft=Exists(Provider.objects.filter(draft_of=OuterRef("pk"))),
             )
         )
-        qs = feedback_readout.with_open_reports(qs)
-        return qs.order_by(*Provider._meta.ordering)
+        return feedback_readout.with_open_reports(qs).order_by(*(Provider._meta.ordering or ()))
 
     @admin.display(description="Routes", ordering="route_count")
-    def route_count(self, provider: Provider) -> int:
+    def route_count(self, provider: WithAnnotations[Provider, ProviderCounts]) -> int:
         return provider.route_count
 
     @admin.display(description="New failure reports", ordering="open_reports")
-    def open_report_count(self, provider: Provider):
+    def open_report_count(self, provider: WithAnnotations[Provider, ProviderCounts]):
         if not provider.open_reports:
             return "—"
         url = reverse("admin:guides_feedback_changelist")

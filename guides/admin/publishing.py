@@ -7,6 +7,8 @@ Every page here is a plain form: it works without JavaScript, and every change i
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -44,7 +46,15 @@ def _change_url(provider: Provider) -> str:
     return reverse("admin:guides_provider_change", args=[provider.pk])
 
 
-class PublishingMixin:
+if TYPE_CHECKING:  # typed as the ModelAdmin it is mixed into; a plain class at run time
+    from django.contrib import admin
+
+    _ProviderAdmin = admin.ModelAdmin[Provider]
+else:
+    _ProviderAdmin = object
+
+
+class PublishingMixin(_ProviderAdmin):
     """The ProviderAdmin's pages for drafts, review, revisions and rollback."""
 
     def get_urls(self):
@@ -74,8 +84,8 @@ class PublishingMixin:
         return urls + super().get_urls()
 
     def _guide(self, request: HttpRequest, object_id: int) -> Provider:
-        provider = Provider.objects.select_related("category", "draft_of").filter(pk=object_id)
-        provider = provider.first()
+        guides = Provider.objects.select_related("category", "draft_of")
+        provider = guides.filter(pk=object_id).first()
         if provider is None:
             raise Http404("No such guide.")
         if not self.has_view_or_change_permission(request, provider):

@@ -4,6 +4,8 @@ and the answers to their question)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.db.models import Count, F
 from django.urls import reverse
@@ -16,6 +18,9 @@ from guides.admin.mixins import EditorAdmin, OrderedTabularInline
 from guides.admin.steps import StepInline
 from guides.flow.rules import parent_problem
 from guides.models import Route
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 class ProviderRouteFormSet(SiblingSlugsFormSet):
@@ -60,7 +65,8 @@ class ProviderRouteFormSet(SiblingSlugsFormSet):
         deleted = {
             form.instance.pk
             for form in self.initial_forms
-            if self.can_delete and self._should_delete_form(form)
+            # django-stubs lacks BaseFormSet._should_delete_form, which Django's own clean uses
+            if self.can_delete and self._should_delete_form(form)  # type: ignore[attr-defined]
         }
         parent_of: dict[int | None, int | None] = {}
         kept = list(self.kept_forms())
@@ -89,7 +95,7 @@ class ProviderRouteFormSet(SiblingSlugsFormSet):
 
 
 def route_choice_label(route: Route) -> str:
-    return f"{route.parent.label} → {route.label}" if route.parent_id else route.label
+    return f"{route.parent.label} → {route.label}" if route.parent is not None else route.label
 
 
 class RouteInline(OrderedTabularInline):
@@ -139,6 +145,12 @@ class ChildRouteInline(RouteInline):
     verbose_name_plural = "answers to this route's question"
 
 
+class RouteCounts(feedback_readout.RouteFeedback):
+    """What the list of routes annotates each route with."""
+
+    step_count: int
+
+
 @admin.register(Route)
 class RouteAdmin(EditorAdmin):
     list_display = [
@@ -168,15 +180,15 @@ class RouteAdmin(EditorAdmin):
             .get_queryset(request)
             .select_related("provider")
             .annotate(step_count=Count("steps"))
-            .order_by(*Route._meta.ordering)
+            .order_by(*(Route._meta.ordering or ()))
         )
 
     @admin.display(description="Worked, since last verified")
-    def success_rate(self, route: Route) -> str:
+    def success_rate(self, route: WithAnnotations[Route, RouteCounts]) -> str:
         return feedback_readout.success_rate(route.fb_worked, route.fb_failed)
 
     @admin.display(description="Problems reported", ordering="fb_problems")
-    def problem_count(self, route: Route):
+    def problem_count(self, route: WithAnnotations[Route, RouteCounts]):
         if not route.fb_problems:
             return "—"
         url = reverse("admin:guides_feedback_changelist")
@@ -199,5 +211,5 @@ class RouteAdmin(EditorAdmin):
         return form
 
     @admin.display(description="Steps", ordering="step_count")
-    def step_count(self, route: Route) -> int:
+    def step_count(self, route: WithAnnotations[Route, RouteCounts]) -> int:
         return route.step_count

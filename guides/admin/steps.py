@@ -49,6 +49,6 @@ class StepAdmin(EditorAdmin):
     def owner(self, step: Step) -> str:
         return str(step.route if step.route_id else step.channel)
 
-    def view_on_site(self, step: Step) -> str:
+    def view_on_site(self, step: Step) -> str | None:
         owner = step.route if step.route_id else step.channel
-        return owner.get_absolute_url()
+        return owner.get_absolute_url() if owner is not None else None

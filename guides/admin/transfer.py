@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 from pathlib import PurePath
+from typing import TYPE_CHECKING, Any
 
 import reversion
 from django import forms
@@ -104,7 +105,12 @@ class UploadForm(forms.Form):
 
 
 def _sign(request: HttpRequest, name: str, text: str, report: Report) -> str:
-    payload = {"user": request.user.pk, "name": name, "text": text, "changes": report.fingerprint()}
+    payload: dict[str, object] = {
+        "user": request.user.pk,
+        "name": name,
+        "text": text,
+        "changes": report.fingerprint(),
+    }
     # What the guides it touches held when previewed: the confirm refuses if they changed.
     payload["t"] = timezone.now().timestamp()
     payload["state"] = import_state(parse_document(name, text).data)
@@ -119,7 +125,13 @@ def _unsign(request: HttpRequest, token: str) -> dict:
     return payload
 
 
-class GuideTransferMixin:
+if TYPE_CHECKING:  # typed as the ModelAdmin it is mixed into; a plain class at run time
+    _ProviderAdmin = admin.ModelAdmin[Provider]
+else:
+    _ProviderAdmin = object
+
+
+class GuideTransferMixin(_ProviderAdmin):
     """Added to ProviderAdmin: the download and upload views, their URLs, and the
     "Download as YAML" action. The views' templates are in templates/admin/guides/."""
 
@@ -195,7 +207,7 @@ class GuideTransferMixin:
             return self._render(
                 request, self.preview_template, status=400, name=name, errors=exc.errors
             )
-        context = {"name": name, "report": report, "notice": notice}
+        context: dict[str, Any] = {"name": name, "report": report, "notice": notice}
         if report.changed:
             token = _sign(request, name, text, report)
             if len(token) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE - 4096:

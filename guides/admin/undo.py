@@ -9,6 +9,8 @@ Plain forms: it all works without JavaScript.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -21,8 +23,15 @@ from guides.models import Provider
 from guides.publishing import history, undo
 from guides.publishing import revisions as publishing
 
+if TYPE_CHECKING:  # typed as the ModelAdmin it is mixed into; a plain class at run time
+    from django.contrib import admin
 
-class UndoMixin:
+    _ModelAdmin = admin.ModelAdmin[Any]
+else:
+    _ModelAdmin = object
+
+
+class UndoMixin(_ModelAdmin):
     """For the EditorAdmin: the history page's entries and the undo of one of them."""
 
     def get_urls(self):
@@ -87,7 +96,7 @@ class UndoMixin:
             except undo.UndoRefused as exc:
                 error = str(exc)
             else:
-                row = done.target.row
+                row = done.row
                 where = ""
                 if done.target.live is not None:
                     where = f" in the draft of changes to “{done.target.live.name}”"

@@ -8,6 +8,8 @@ shapes them (a channel, a step).
 
 from __future__ import annotations
 
+from typing import Any
+
 from guides.flow.guide import Guide
 from guides.flow.tree import State
 
@@ -25,14 +27,14 @@ def whole_flow(guide: Guide) -> dict:
 def node(guide: Guide, state: State) -> dict:
     """The answer that leads to `state`, and what follows it."""
     route = state.path[-1]
-    own = route.channel if route.channel_id else None
+    own = route.channel
     web_url = guide.url(state.slugs)
-    out = {
+    out: dict[str, Any] = {
         "slug": route.slug,
         "label": route.label,
         "path": "/".join(state.slugs),
         "web_url": web_url,
-        "channel": own.parent if own and own.parent_id else own,
+        "channel": own.whole if own is not None else None,
         "variant": own if own and own.parent_id else None,
         "question": None,
         "answers": [],

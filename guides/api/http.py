@@ -114,8 +114,9 @@ def read_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         response["Content-Type"] = CONTENT_TYPE
         response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
         response["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
+        # The 304, or else the response itself (None only when no response is given).
         conditional = get_conditional_response(request, etag=response["ETag"], response=response)
-        return with_cors(conditional)
+        return with_cors(conditional or response)
 
     return wrapper
 

@@ -18,12 +18,11 @@ from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 from guides.flow.rules import SLUG_RE
-from guides.web.forms import SearchForm
+from guides.web.forms import SEARCH_LENGTH, SearchForm
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 999_999_999  # nine digits: a longer number is refused as it is read
-SEARCH_LENGTH = SearchForm.base_fields["q"].max_length
 PARAMETER_ERROR = "parameter"  # the pydantic error type whose message is the API's own
 
 
@@ -82,7 +81,7 @@ def search_terms(raw: Any, info: ValidationInfo) -> str:
         raise refuse(f"q: search with at most {SEARCH_LENGTH} characters.")
     form = SearchForm({"q": raw})
     if not form.is_valid():
-        raise refuse("q: " + " ".join(form.errors["q"]))
+        raise refuse("q: " + " ".join(str(message) for message in form.errors["q"]))
     return form.cleaned_data["q"]
 
 

@@ -12,7 +12,7 @@ differently); the views attach the few values that come from elsewhere.
 from __future__ import annotations
 
 import datetime
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal, TypedDict
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -23,6 +23,9 @@ from guides import models
 from guides.api.params import MAX_PAGE_SIZE
 from guides.flow.pages import mailto_href
 from guides.flow.rules import SLUG_RE
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 Slug = Annotated[str, Field(pattern=SLUG_RE.pattern)]
 # Editors leave a text blank; the API says null.
@@ -220,6 +223,25 @@ class Provider(ProviderSummary):
         return list(provider.contacts.verified().order_by("kind", "value", "pk"))
 
 
+class VariantParts(TypedDict):
+    """What the view attaches to every channel and variant, loaded for all of them at once."""
+
+    verified_contacts: list[models.OfficialContact]
+    visible_steps: list[models.Step]
+
+
+class ChannelParts(VariantParts):
+    """What a whole channel carries besides: its variants."""
+
+    variant_list: list[models.PurchaseChannel]
+
+
+class ChannelCount(ChannelParts):
+    """What the view of one channel attaches besides."""
+
+    provider_count: int
+
+
 class ChannelFields(Closed):
     # What a channel and a variant share. Their `contacts` and `steps` come last, so each
     # subclass declares them; the view attaches `verified_contacts` and `visible_steps` to
@@ -233,11 +255,15 @@ class ChannelFields(Closed):
     online: bool
 
     @staticmethod
-    def resolve_contacts(channel: models.PurchaseChannel) -> list[models.OfficialContact]:
+    def resolve_contacts(
+        channel: WithAnnotations[models.PurchaseChannel, VariantParts],
+    ) -> list[models.OfficialContact]:
         return channel.verified_contacts
 
     @staticmethod
-    def resolve_steps(channel: models.PurchaseChannel) -> list[models.Step]:
+    def resolve_steps(
+        channel: WithAnnotations[models.PurchaseChannel, VariantParts],
+    ) -> list[models.Step]:
         return channel.visible_steps
 
 
@@ -274,7 +300,9 @@ class Channel(ChannelFields):
         return [line.strip() for line in channel.sources.splitlines() if line.strip()]
 
     @staticmethod
-    def resolve_variants(channel: models.PurchaseChannel) -> list[models.PurchaseChannel]:
+    def resolve_variants(
+        channel: WithAnnotations[models.PurchaseChannel, ChannelParts],
+    ) -> list[models.PurchaseChannel]:
         return channel.variant_list
 
 

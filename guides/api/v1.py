@@ -32,8 +32,9 @@ api = NinjaAPI(
     docs_url=None,
 )
 api.add_router("", views.router)
-api.add_exception_handler(HttpError, http.on_http_error)
-api.add_exception_handler(ValidationError, http.on_validation_error)
+# ninja types a handler's argument as the exception or its class; it is given the exception.
+api.add_exception_handler(HttpError, http.on_http_error)  # type: ignore[arg-type]
+api.add_exception_handler(ValidationError, http.on_validation_error)  # type: ignore[arg-type]
 
 
 @cache

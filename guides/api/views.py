@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from typing import TYPE_CHECKING, cast
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q, QuerySet
@@ -21,6 +22,12 @@ from guides.api.flow import whole_flow
 from guides.api.params import DEFAULT_PAGE_SIZE, ProviderQuery
 from guides.flow.guide import Guide, hide_unverified_contacts
 from guides.models import Category, OfficialContact, Provider, PurchaseChannel, Status, Step
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    LoadedChannel = WithAnnotations[PurchaseChannel, schemas.ChannelParts]
+    CountedChannel = WithAnnotations[PurchaseChannel, schemas.ChannelCount]
 
 router = Router()
 
@@ -94,7 +101,9 @@ def index(request: HttpRequest) -> dict:
 )
 def providers(request: HttpRequest, query: Query[ProviderQuery]) -> dict:
     page, page_size = query.page, query.page_size
-    queryset = Provider.objects.published().select_related("category").order_by("name", "slug")
+    queryset: QuerySet[Provider] = (
+        Provider.objects.published().select_related("category").order_by("name", "slug")
+    )
     params: dict[str, str] = {}
     if query.category is not None:
         queryset = queryset.filter(category__slug=query.category)
@@ -147,23 +156,27 @@ def provider(request: HttpRequest, slug: Path[schemas.Slug]) -> Provider:
     return obj
 
 
-def channels_with_steps(queryset: QuerySet[PurchaseChannel]) -> list[PurchaseChannel]:
+def channels_with_steps(queryset: QuerySet[PurchaseChannel]) -> list[LoadedChannel]:
     """Channels with their standard steps, variants and verified contacts (attached for
     schemas.Channel): four queries."""
-    channels = list(queryset.filter(parent__isnull=True).order_by("position", "name", "slug"))
-    variants = list(
-        PurchaseChannel.objects.filter(parent__in=channels).order_by("position", "name", "slug")
+    top = queryset.filter(parent__isnull=True).order_by("position", "name", "slug")
+    channels = cast("list[LoadedChannel]", list(top))  # attached below
+    variants = cast(
+        "list[LoadedChannel]",
+        list(
+            PurchaseChannel.objects.filter(parent__in=channels).order_by("position", "name", "slug")
+        ),
     )
     ids = [c.pk for c in channels] + [v.pk for v in variants]
-    steps: dict[int, list[Step]] = defaultdict(list)
+    steps: dict[int | None, list[Step]] = defaultdict(list)
     found = Step.objects.filter(channel__in=ids).select_related("contact").order_by("position")
     for step in hide_unverified_contacts(list(found)):
         steps[step.channel_id].append(step)
-    contacts: dict[int, list[OfficialContact]] = defaultdict(list)
+    contacts: dict[int | None, list[OfficialContact]] = defaultdict(list)
     verified = OfficialContact.objects.verified().filter(channel__in=ids)
     for contact in verified.order_by("kind", "value", "pk"):
         contacts[contact.channel_id].append(contact)
-    by_parent: dict[int, list[PurchaseChannel]] = defaultdict(list)
+    by_parent: dict[int | None, list[PurchaseChannel]] = defaultdict(list)
     for variant in variants:
         by_parent[variant.parent_id].append(variant)
     for channel in channels + variants:
@@ -197,8 +210,9 @@ def channel(request: HttpRequest, slug: Path[schemas.Slug]) -> PurchaseChannel:
     found = channels_with_steps(PurchaseChannel.objects.live().filter(slug=slug))
     if not found:
         raise HttpError(404, f"No channel {slug!r}.")
-    found[0].provider_count = sold_through(Provider.objects.published(), slug).count()
-    return found[0]
+    channel = cast("CountedChannel", found[0])
+    channel.provider_count = sold_through(Provider.objects.published(), slug).count()
+    return channel
 
 
 def sold_through(queryset: QuerySet[Provider], channel_slug: str) -> QuerySet[Provider]:

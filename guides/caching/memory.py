@@ -18,7 +18,7 @@ from __future__ import annotations
 import weakref
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 
@@ -70,7 +70,7 @@ class GuideStore:
             return None
         if name not in self.lists:
             self.lists[name] = load()
-        return self.lists[name]
+        return cast(T, self.lists[name])  # what load() gave: each name has one loader
 
     def clear(self) -> None:
         self.guides.clear()

@@ -79,7 +79,7 @@ class PageCacheMiddleware:
             return response
         key = _key(request) if self.enabled else None
         version, stored = content_version.current_with(key) if key else ("", None)
-        if version and stored is not None and stored[0] == version:
+        if version and isinstance(stored, tuple) and stored[0] == version:
             # Kept as plain bytes and headers: far cheaper to load than a pickled response.
             _, content, headers = stored
             response = HttpResponse(content, headers=headers)

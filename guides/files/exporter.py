@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 import yaml
 from django.db.models import F, Q
@@ -65,13 +66,13 @@ def _contact(contact: OfficialContact) -> dict:
 
 
 def _step(step: Step) -> dict:
-    out = {"title": step.title}
+    out: dict[str, Any] = {"title": step.title}
     _put(out, "kind", step.kind, DEFAULT_STEP_KIND)
     _put(out, "body", step.body)
     if step.link_url:
         out["link"] = {"url": step.link_url}
         _put(out["link"], "label", step.link_label)
-    if step.contact_id:
+    if step.contact is not None:
         out["contact"] = step.contact.value
     if step.email_subject:
         out["email"] = {"subject": step.email_subject}
@@ -103,10 +104,11 @@ class _Loaded:
 
     def __init__(self, providers: list[Provider], channel_ids: set[int] | None) -> None:
         provider_ids = [p.pk for p in providers]
-        self.steps_by_route: dict[int, list[Step]] = defaultdict(list)
-        self.steps_by_channel: dict[int, list[Step]] = defaultdict(list)
-        self.contacts_by_provider: dict[int, list[OfficialContact]] = defaultdict(list)
-        self.contacts_by_channel: dict[int, list[OfficialContact]] = defaultdict(list)
+        # By the owner's id: a step's route or channel, a contact's provider or channel.
+        self.steps_by_route: dict[int | None, list[Step]] = defaultdict(list)
+        self.steps_by_channel: dict[int | None, list[Step]] = defaultdict(list)
+        self.contacts_by_provider: dict[int | None, list[OfficialContact]] = defaultdict(list)
+        self.contacts_by_channel: dict[int | None, list[OfficialContact]] = defaultdict(list)
         self.notes: dict[int, list[ProviderNote]] = defaultdict(list)
         self.questions: dict[int, list[Question]] = defaultdict(list)
         self.children: dict[tuple[int, int | None], list[Route]] = defaultdict(list)
@@ -170,10 +172,10 @@ def _channel(channel: PurchaseChannel, variants: list[PurchaseChannel], loaded: 
 
 def _route(route: Route, loaded: _Loaded) -> dict:
     out = {"slug": route.slug, "label": route.label}
-    if route.channel_id:
-        channel = route.channel
+    channel = route.channel
+    if channel is not None:
         if channel.parent_id:
-            out["channel"] = channel.parent.slug
+            out["channel"] = channel.whole.slug
             out["variant"] = channel.slug
         else:
             out["channel"] = channel.slug

@@ -54,13 +54,14 @@ class Importer(RowWriter):
         """Sync a channel with its contacts, steps and variants; `into`, a whole channel row
         to load it into (a draft of changes, or the live channel it is published into),
         instead of the live channel of its slug."""
+        found: PurchaseChannel | None
         if into is not None:
-            obj = into
+            found = into
         elif parent is None:
-            obj = PurchaseChannel.objects.live().filter(slug=entry["slug"], parent=None).first()
+            found = PurchaseChannel.objects.live().filter(slug=entry["slug"], parent=None).first()
         else:
-            obj = PurchaseChannel.objects.filter(slug=entry["slug"], parent=parent).first()
-        obj = obj or PurchaseChannel(slug=entry["slug"], parent=parent)
+            found = PurchaseChannel.objects.filter(slug=entry["slug"], parent=parent).first()
+        obj = found or PurchaseChannel(slug=entry["slug"], parent=parent)
         top = parent.slug if parent else entry["slug"]
         label = f"{parent.slug}/{entry['slug']}" if parent else entry["slug"]
         key = ("channel", top)
@@ -252,9 +253,12 @@ class Importer(RowWriter):
             owner.entry,
         )
 
-    def steps(self, entries: list, where: Where, owner: Owner, **rows) -> None:
-        owner_obj = rows.get("route") or rows.get("channel")
-        if "route" in rows:
+    def steps(
+        self, entries: list, where: Where, owner: Owner, **rows: Route | PurchaseChannel
+    ) -> None:
+        """Sync the steps of a route (`route=`) or of a channel (`channel=`)."""
+        owner_obj = rows["route"] if "route" in rows else rows["channel"]
+        if isinstance(owner_obj, Route):
             contacts = list(OfficialContact.objects.filter(provider=owner_obj.provider_id))
         else:
             # A variant's steps may name its own contacts or its channel's; its own win.

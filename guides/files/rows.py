@@ -54,7 +54,7 @@ class RowWriter:
         changed: list[str] = []
         for name, value in values.items():
             model_field = obj._meta.get_field(name)
-            if model_field.is_relation:
+            if isinstance(model_field, models.Field) and model_field.is_relation:
                 current, new = getattr(obj, model_field.attname), value.pk if value else None
             else:
                 current, new = getattr(obj, name), value

@@ -4,6 +4,7 @@ and dead ends, and the same slug twice."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from functools import cache
 
 import jsonschema
@@ -40,12 +41,13 @@ def validate_structure(document: Document) -> list[str]:
 
 
 def _schema_message(error: jsonschema.ValidationError) -> str:
-    if error.validator == "additionalProperties":
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+    schema = error.schema if isinstance(error.schema, Mapping) else {}  # not `true`/`false`
+    if error.validator == "additionalProperties" and isinstance(error.instance, Mapping):
+        extra = sorted(set(error.instance) - set(schema.get("properties", {})))
         return "unknown key " + ", ".join(repr(key) for key in extra)
     if error.validator == "required":
         return error.message.replace(" is a required property", " is missing")
-    if error.validator == "pattern" and error.schema.get("pattern", "").startswith("^[-a-z"):
+    if error.validator == "pattern" and schema.get("pattern", "").startswith("^[-a-z"):
         return f"{error.instance!r} is not a slug (letters, digits, - and _ only)"
     if error.validator == "pattern":
         return f"{error.instance!r} is not an http(s) URL"
@@ -120,7 +122,8 @@ def check_documents(documents: list[Document]) -> list[str]:
 
 def _duplicate_slugs(documents: list[Document]) -> list[str]:
     """The same slug twice in one import would silently overwrite: refuse it."""
-    errors, seen = [], {}
+    errors: list[str] = []
+    seen: dict[tuple[str, str], Where] = {}
     for key in KINDS:
         for document in documents:
             for index, entry in enumerate(document.data.get(key, [])):

@@ -70,9 +70,9 @@ class Guide:
     @property
     def channel_ids(self) -> set[int]:
         """The channels its routes name, and the whole channels of those that are variants."""
-        routes = [route for route in self.tree.routes if route.channel_id]
-        named = {route.channel_id for route in routes}
-        return named | {route.channel.parent_id for route in routes if route.channel.parent_id}
+        channels = [route.channel for route in self.tree.routes if route.channel is not None]
+        named = {channel.pk for channel in channels}
+        return named | {channel.parent_id for channel in channels if channel.parent_id}
 
     @property
     def variants_by_channel(self) -> dict[int, list[PurchaseChannel]]:
@@ -82,6 +82,7 @@ class Guide:
             if channels := self.channel_ids:
                 variants = PurchaseChannel.objects.filter(parent__in=channels)
                 for variant in variants.order_by("position", "name"):
+                    assert variant.parent_id is not None  # filtered on its parent
                     self._variants.setdefault(variant.parent_id, []).append(variant)
             if self.overlay is not None:
                 self._variants[self.overlay.top.pk] = self.overlay.variants
@@ -124,13 +125,13 @@ class Guide:
             channel_ids = self.channel_ids | {
                 variant.pk for variants in self.variants_by_channel.values() for variant in variants
             }
-            found = Step.objects.filter(
+            rows = Step.objects.filter(
                 Q(route__provider=self.provider) | Q(channel_id__in=channel_ids)
             ).select_related("contact")
             if self.overlay is not None:
-                found = self.overlay.steps_with(found)
+                found = self.overlay.steps_with(rows)
             else:
-                found = list(found.order_by("position", "pk"))
+                found = list(rows.order_by("position", "pk"))
             self._all_steps = hide_unverified_contacts(found)
 
     @property

@@ -17,7 +17,15 @@ from django.urls import reverse
 
 from guides.flow.guide import Guide
 from guides.flow.pages import Flow, resolve_flow
-from guides.models import Feedback, FeedbackStatus, OfficialContact, Provider, PurchaseChannel, Step
+from guides.models import (
+    Feedback,
+    FeedbackStatus,
+    OfficialContact,
+    Provider,
+    PurchaseChannel,
+    Route,
+    Step,
+)
 
 
 def change_url(obj) -> str:
@@ -107,19 +115,20 @@ class FlowMap:
 def _origin(step: Step, flow: Flow) -> tuple[str, str]:
     if step.route_id:
         route = next(r for r in _path_routes(flow) if r.pk == step.route_id)
-        if route.pk == flow.route.pk:
+        if flow.route is not None and route.pk == flow.route.pk:
             return "this answer", change_url(route)
         return f"answer “{route.label}”", change_url(route)
-    if flow.variant is not None and step.channel_id == flow.variant.pk:
-        return f"variant {flow.channel.name} → {flow.variant.name}", change_url(flow.variant)
     channel = flow.channel
+    assert channel is not None  # a step not of a route is of the page's channel
+    if flow.variant is not None and step.channel_id == flow.variant.pk:
+        return f"variant {channel.name} → {flow.variant.name}", change_url(flow.variant)
     return f"channel {channel.name}", change_url(channel)
 
 
 def _path_routes(flow: Flow) -> list:
     """The routes from the top of the flow down to its leaf route."""
     routes, node = [], flow.route
-    by_pk = {route.pk: route for route in flow.tree.routes}
+    by_pk: dict[int | None, Route] = {route.pk: route for route in flow.tree.routes}
     while node is not None:
         routes.append(node)
         node = by_pk.get(node.parent_id)
@@ -141,7 +150,7 @@ def build(provider: Provider, overlay=None) -> FlowMap:
             url=guide.url(_slugs(route_path)),
             edit_url=change_url(flow.route or provider),
         )
-        if flow.is_leaf:
+        if flow.steps is not None:  # a leaf
             steps = []
             for number, step in enumerate(flow.steps, start=1):
                 origin, owner_url = _origin(step, flow)
@@ -219,7 +228,7 @@ def _contacts(provider: Provider, guide: Guide, leaves: list[Leaf]) -> list[Cont
     for leaf in leaves:
         for item in leaf.steps:
             shown.setdefault(item.step.pk, []).append((leaf, item.number))
-    steps_of: dict[int, list] = {}
+    steps_of: dict[int | None, list] = {}
     for step in naming:
         steps_of.setdefault(step.contact_id, []).append(
             (step, change_url(step), shown.get(step.pk, []))

@@ -113,9 +113,9 @@ def resolve_flow(guide: Guide, route_path: str = "") -> Flow:
 
 def hint(route: Route) -> str:
     """How to recognise the channel an answer names (its own hint, or its whole channel's)."""
-    if not route.channel_id:
+    if route.channel is None:
         return ""
-    return route.channel.hint or (route.channel.parent.hint if route.channel.parent_id else "")
+    return route.channel.hint or (route.channel.whole.hint if route.channel.parent_id else "")
 
 
 def mailto_href(step: Step) -> str:

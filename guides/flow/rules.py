@@ -63,7 +63,7 @@ def arrange_steps(
     variant's, then those of each route from the top of the flow down, or the routes'
     first where the last route says so."""
     channel_ids = [c.pk for c in (channel, variant) if c is not None]
-    by_owner: dict[tuple[str, int], list[Step]] = {}
+    by_owner: dict[tuple[str, int | None], list[Step]] = {}
     for step in found:
         owner = ("route", step.route_id) if step.route_id else ("channel", step.channel_id)
         by_owner.setdefault(owner, []).append(step)

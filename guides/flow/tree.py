@@ -93,9 +93,9 @@ class RouteTree:
         """The whole channel of the last route on `path` that names one, and the variant
         where that route names a variant rather than a whole channel."""
         for route in reversed(path):
-            if route.channel_id:
+            if route.channel is not None:
                 if route.channel.parent_id:
-                    return route.channel.parent, route.channel
+                    return route.channel.whole, route.channel
                 return route.channel, None
         return None, None
 
@@ -108,9 +108,9 @@ class RouteTree:
         online: set[bool] = set()
         methods: list[str] = []
         for route in self.routes:
-            if route.channel_id is None:
+            if route.channel is None:
                 continue
-            channel = route.channel.parent if route.channel.parent_id else route.channel
+            channel = route.channel.whole
             if channel.method not in methods:
                 methods.append(channel.method)
             online.add(route.channel.online)

@@ -26,7 +26,7 @@ class ChannelKind(models.TextChoices):
 
 
 # What a visitor reads as "main cancel methods", derived from the channels of the routes.
-CHANNEL_METHODS = {
+CHANNEL_METHODS: dict[str, str] = {
     ChannelKind.PROVIDER: "Website",
     ChannelKind.APP_STORE: "App store",
     ChannelKind.MARKETPLACE: "Retailer",
@@ -128,11 +128,10 @@ class PurchaseChannel(VisibleText):
         ]
 
     def __str__(self) -> str:
-        return f"{self.parent.name} → {self.name}" if self.parent_id else self.name
+        return f"{self.whole.name} → {self.name}" if self.parent_id else self.name
 
     def get_absolute_url(self) -> str:
-        top = self.parent if self.parent_id else self
-        url = reverse("guides:channel", args=[top.slug])
+        url = reverse("guides:channel", args=[self.whole.slug])
         return f"{url}#{self.slug}" if self.parent_id else url
 
     @property
@@ -142,7 +141,7 @@ class PurchaseChannel(VisibleText):
     @property
     def whole(self) -> PurchaseChannel:
         """The channel itself, or the channel a variant belongs to."""
-        return self.parent if self.parent_id else self
+        return self.parent if self.parent_id and self.parent is not None else self
 
     @property
     def is_draft(self) -> bool:
@@ -161,7 +160,7 @@ class PurchaseChannel(VisibleText):
         if self.parent_id:
             if self.parent_id == self.pk:
                 raise ValidationError({"parent": "A channel cannot be a variant of itself."})
-            if self.parent.parent_id:
+            if self.whole.parent_id:
                 raise ValidationError(
                     {"parent": "Variants go one level deep: choose a top-level channel."}
                 )

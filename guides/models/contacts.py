@@ -90,7 +90,9 @@ class OfficialContact(VisibleText):
             and self.verified_on
             and not (update_fields and set(update_fields) <= {"verified_on", "verified_by"})
         ):
-            names = [self._meta.get_field(n).attname for n in self.VERIFIED_FIELDS]
+            names = [
+                f.attname for f in self._meta.concrete_fields if f.name in self.VERIFIED_FIELDS
+            ]
             before = type(self).objects.filter(pk=self.pk).values(*names).first()
             if before and any(before[n] != getattr(self, n) for n in names):
                 self.verified_on, self.verified_by = None, None  # to be verified again
@@ -114,9 +116,9 @@ class OfficialContact(VisibleText):
     def phone_owner(self) -> phones.Owner | None:
         """A contact's texts (its label, region, source) may carry its own number, and the
         verified numbers of whom it belongs to; no other number may hide in them."""
-        if self.provider_id:
+        if self.provider_id and self.provider is not None:
             owner = self.provider.phone_owner()
-        elif self.channel_id:
+        elif self.channel_id and self.channel is not None:
             owner = self.channel.phone_owner()
         else:
             return None

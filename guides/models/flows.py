@@ -84,9 +84,9 @@ class Route(VisibleText):
 
     def clean(self) -> None:
         super().clean()
-        if self.parent_id is None:
+        parent = self.parent if self.parent_id is not None else None
+        if parent is None:
             return
-        parent = self.parent
         if self.provider_id and parent.provider_id != self.provider_id:
             raise ValidationError({"parent": "The parent route belongs to another provider."})
         parents = dict(
@@ -157,21 +157,23 @@ class Step(VisibleText):
             raise ValidationError({"link_url": "A link label needs a link."})
         if self.email_body and not self.email_subject:
             raise ValidationError({"email_subject": "An email template needs a subject."})
-        if self.contact_id:
-            contact = self.contact
-            if self.route_id and contact.provider_id != self.route.provider_id:
+        contact = self.contact if self.contact_id else None
+        if contact is not None:
+            route = self.route if self.route_id else None
+            if route is not None and contact.provider_id != route.provider_id:
                 raise ValidationError({"contact": "Choose a contact of this route's provider."})
-            if self.channel_id and contact.channel_id not in {
+            channel = self.channel if self.channel_id else None
+            if channel is not None and contact.channel_id not in {
                 self.channel_id,
-                self.channel.parent_id,
+                channel.parent_id,
             }:
                 raise ValidationError({"contact": "Choose a contact of this channel."})
 
     def phone_owner(self) -> phones.Owner | None:
         # A route's steps may carry only its provider's verified phone numbers; a channel's
         # standard steps only the channel's own (a variant's, also its parent channel's).
-        if self.route_id:
+        if self.route_id and self.route is not None:
             return self.route.provider.phone_owner()
-        if self.channel_id:
+        if self.channel_id and self.channel is not None:
             return self.channel.phone_owner()
         return None

@@ -23,7 +23,7 @@ class Difficulty(models.TextChoices):
     IMPOSSIBLE = "impossible", "Impossible"
 
 
-DIFFICULTY_MEANINGS = {
+DIFFICULTY_MEANINGS: dict[str, str] = {
     Difficulty.EASY: "A clear cancel option in your account or where you bought it.",
     Difficulty.MEDIUM: "Takes some extra steps, a retention offer, or a look around to find.",
     Difficulty.HARD: "Cannot be done online: you must phone, write, or talk to someone.",

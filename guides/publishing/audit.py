@@ -14,6 +14,7 @@ import copy
 from collections import deque
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 from django.db.models import Q
@@ -23,6 +24,9 @@ from django_htmx.middleware import HtmxDetails
 
 from guides.models import OfficialContact, Provider, PurchaseChannel
 from guides.text import phones
+
+if TYPE_CHECKING:
+    from guides.web.views import HtmxHttpRequest
 
 MAX_PAGES = 500  # far more than any flow has; a guard against a loop, not a limit on guides
 # Attributes whose value a person reads, hears or follows.
@@ -90,7 +94,7 @@ def audit_provider(provider: Provider, user) -> list[Problem]:
     allowed = allowed_numbers(provider)
     start = provider.get_absolute_url()
     channels = {
-        (channel.parent if channel.parent_id else channel).get_absolute_url().split("#")[0]
+        channel.whole.get_absolute_url().split("#")[0]
         for channel in PurchaseChannel.objects.filter(routes__provider=provider).select_related(
             "parent"
         )
@@ -118,7 +122,9 @@ def audit_pages(
         ):
             if number.e164 not in allowed:
                 problems.append(Problem(path, number.raw, number.e164))
-        for link in links if within else []:
+        if not within:
+            continue
+        for link in links:
             link = link.split("#")[0].split("?")[0]
             if link.startswith(within) and link not in seen:
                 seen.add(link)
@@ -133,7 +139,10 @@ def _render(factory: RequestFactory, path: str, user) -> str | None:
         return None
     # As the site's own host: a production site allows no other (not "testserver").
     host = next((h.lstrip(".") for h in settings.ALLOWED_HOSTS if h not in ("*", "")), None)
-    request = factory.get(path, HTTP_HOST=host) if host else factory.get(path)
+    # Made an htmx-aware request below, as django-htmx's middleware makes every request.
+    request = cast(
+        "HtmxHttpRequest", factory.get(path, HTTP_HOST=host) if host else factory.get(path)
+    )
     # The server renders the pages for a Publisher already signed in (the publish action),
     # as their complete staff login would see them: drafts included.
     auditor = copy.copy(user)

@@ -51,7 +51,7 @@ def channel_of(obj) -> PurchaseChannel | None:
     try:
         if isinstance(obj, PurchaseChannel):
             return obj.whole
-        if isinstance(obj, Step | OfficialContact) and obj.channel_id:
+        if isinstance(obj, Step | OfficialContact) and obj.channel is not None:
             return obj.channel.whole
     except ObjectDoesNotExist:  # what it belonged to is gone
         return None
@@ -82,6 +82,7 @@ def _copy_verifiers(source: PurchaseChannel, target: PurchaseChannel) -> None:
 
     def key(contact: OfficialContact) -> tuple:
         owner = contact.channel
+        assert owner is not None  # verified() reads a channel's contacts
         return ("" if owner.parent_id is None else owner.slug, contact.kind, contact.value)
 
     def verified(channel: PurchaseChannel):
@@ -130,7 +131,7 @@ def counterpart_in_draft(obj, draft: PurchaseChannel):
 
     if isinstance(obj, PurchaseChannel):
         return owner_in_draft(obj)
-    if isinstance(obj, Step) and obj.channel_id:
+    if isinstance(obj, Step) and obj.channel is not None:
         owner = owner_in_draft(obj.channel)
         pks = list(
             Step.objects.filter(channel_id=obj.channel_id)
@@ -142,13 +143,20 @@ def counterpart_in_draft(obj, draft: PurchaseChannel):
         steps = list(owner.steps.order_by("position", "pk"))
         place = pks.index(obj.pk)
         return steps[place] if place < len(steps) else None
-    if isinstance(obj, OfficialContact) and obj.channel_id:
+    if isinstance(obj, OfficialContact) and obj.channel is not None:
         owner = owner_in_draft(obj.channel)
         return owner.contacts.filter(kind=obj.kind, value=obj.value).first() if owner else None
     return None
 
 
 # The draft in the live channel's place ---------------------------------------------------------
+
+
+def live_of(draft: PurchaseChannel) -> PurchaseChannel:
+    """The live channel `draft` is a draft of changes to."""
+    if draft.draft_of is None:
+        raise ValueError(f"“{draft}” is not a draft of changes to a channel.")
+    return draft.draft_of
 
 
 def _shown_as(channel: PurchaseChannel, pk: int, parent: PurchaseChannel | None):
@@ -166,13 +174,13 @@ class ChannelOverlay:
     once the draft is published. Nothing here is saved."""
 
     def __init__(self, draft: PurchaseChannel) -> None:
-        live = draft.draft_of
+        live = live_of(draft)
         live_variants = {variant.slug: variant.pk for variant in live.variants.all()}
-        self.live_ids = {live.pk, *live_variants.values()}
+        self.live_ids: set[int | None] = {live.pk, *live_variants.values()}
         self.top = _shown_as(draft, live.pk, None)
         self.channels = {live.pk: self.top}
         self.variants: list[PurchaseChannel] = []
-        shown_pk = {draft.pk: live.pk}
+        shown_pk: dict[int | None, int] = {draft.pk: live.pk}
         for variant in draft.variants.order_by("position", "name"):
             pk = live_variants.get(variant.slug, variant.pk)
             shown = _shown_as(variant, pk, self.top)
@@ -230,9 +238,10 @@ def _document(channel: PurchaseChannel) -> dict:
 def _blocking(draft: PurchaseChannel) -> list[str]:
     """A variant the draft removes that answers still send visitors to cannot go."""
     kept = set(draft.variants.values_list("slug", flat=True))
-    gone = draft.draft_of.variants.exclude(slug__in=kept)
+    gone = live_of(draft).variants.exclude(slug__in=kept)
     problems = []
     for route in Route.objects.filter(channel__in=gone).select_related("provider", "channel"):
+        assert route.channel is not None  # filtered on its channel
         problems.append(
             f"The draft removes the variant “{route.channel.name}”, but the answer "
             f"“{route.label}” of {route.provider.name} sends visitors to it: point that "
@@ -244,7 +253,7 @@ def _blocking(draft: PurchaseChannel) -> list[str]:
 def channel_review(draft: PurchaseChannel) -> ChannelReview:
     """What publishing `draft` would change: its fields, and every guide and answer page its
     steps reach, each page that changes shown as visitors will read it."""
-    live = draft.draft_of
+    live = live_of(draft)
     overlay = ChannelOverlay(draft)
     reach = channel_reach(live)
     guides = []
@@ -321,7 +330,7 @@ def publish_channel(draft: PurchaseChannel, user, message: str) -> ChannelRevisi
                 f"Its page carries phone numbers that no one has verified ({listed}). Verify "
                 "the number as a contact of the channel, or remove it."
             )
-        live = PurchaseChannel.objects.select_for_update().get(pk=draft.draft_of_id)
+        live = PurchaseChannel.objects.select_for_update().get(pk=live_of(draft).pk)
         data = _document(draft)
         if not compare_documents(_document(live), data, "channels"):
             raise PublishRefused("The draft changes nothing: there is nothing to publish.")

@@ -12,6 +12,8 @@ sorts beside it.
 
 from __future__ import annotations
 
+from typing import Any
+
 import reversion
 from django.apps import apps
 from django.db import IntegrityError, connection
@@ -147,8 +149,8 @@ def guide_record(provider: Provider) -> list[dict]:
     from guides.models import GuideRevision, RevisionKind
     from guides.publishing.revisions import BASELINE_MESSAGE
 
-    live = provider.draft_of if provider.draft_of_id else provider
-    record = []
+    live = provider.draft_of if provider.draft_of is not None else provider
+    record: list[dict[str, Any]] = []
     for revision in GuideRevision.objects.filter(provider=live).select_related(
         "published_by", "restores"
     ):
@@ -170,7 +172,7 @@ def guide_record(provider: Provider) -> list[dict]:
         )
     condition = Q()
     for guide in {live, provider}:
-        parts = {Provider: [guide.pk], **parts_of(guide)}
+        parts: dict[type[Model], list[int]] = {Provider: [guide.pk], **parts_of(guide)}
         for model, pks in parts.items():
             ct = ContentType.objects.get_for_model(model)
             condition |= Q(content_type=ct, object_id__in=[str(pk) for pk in pks])

@@ -129,7 +129,7 @@ def _step_text(step: Step) -> str:
     parts = [step.body]
     if step.link_url:
         parts.append(f"Link: {step.link_label or step.link_url} <{step.link_url}>")
-    if step.contact_id:
+    if step.contact is not None:
         parts.append(f"Contact: {step.contact.value}")
     if step.email_subject:
         parts.append(f"Email: {step.email_subject}")
@@ -179,6 +179,7 @@ def compare_page_sets(before: Pages, after: Pages) -> list[PageChange]:
             new = steps[number - 1] if number <= len(steps) else None
             old = old_steps[number - 1] if number <= len(old_steps) else None
             if new is None:
+                assert old is not None  # one of the two pages has a step of this number
                 items.append(PageStep(number, old[0], old[1], old[2], "removed"))
             elif old is None:
                 items.append(PageStep(number, *new, state="added"))

@@ -70,7 +70,7 @@ def _guide_of(obj) -> Provider | None:
     if isinstance(obj, Route | ProviderNote | Question):
         return obj.provider if obj.provider_id else None
     if isinstance(obj, Step):
-        return obj.route.provider if obj.route_id else None
+        return obj.route.provider if obj.route is not None else None
     if isinstance(obj, OfficialContact):
         return obj.provider if obj.provider_id else None
     return None
@@ -141,7 +141,8 @@ def _rank(row, rows) -> int | None:
 
 
 def _route_in(route: Route, draft: Provider) -> Route | None:
-    slugs, node = [], route
+    slugs: list[str] = []
+    node: Route | None = route
     while node is not None:
         slugs.append(node.slug)
         node = node.parent
@@ -164,8 +165,11 @@ def counterpart_in_draft(obj, draft: Provider):
     if isinstance(obj, Route):
         return _route_in(obj, draft)
     if isinstance(obj, Step):
-        route = _route_in(obj.route, draft) if obj.route_id else None
-        rank = _rank(obj, Step.objects.filter(route_id=obj.route_id)) if route else None
+        live_route = obj.route
+        route = _route_in(live_route, draft) if live_route is not None else None
+        if live_route is None or route is None:
+            return None
+        rank = _rank(obj, Step.objects.filter(route=live_route))
         return route.steps.filter(position=rank).first() if rank else None
     if isinstance(obj, OfficialContact):
         if not obj.provider_id:
@@ -173,6 +177,8 @@ def counterpart_in_draft(obj, draft: Provider):
         return draft.contacts.filter(kind=obj.kind, value=obj.value).first()
     if isinstance(obj, ProviderNote | Question):
         rank = _rank(obj, type(obj).objects.filter(provider_id=obj.provider_id))
+        if rank is None:
+            return None
         return type(obj).objects.filter(provider=draft, position=rank).first()
     return None
 
@@ -253,8 +259,7 @@ def publish(draft: Provider, user, message: str) -> GuideRevision:
                 "the number as a contact, or remove it."
             )
         editors = ", ".join(sorted(u.get_username() for u in draft.editors.all()))
-        first = draft.draft_of_id is None
-        if first:
+        if draft.draft_of_id is None:  # its first publication
             number = _next_number(draft)  # not live yet: nothing to record before it
             live = draft
             live.status = Status.PUBLISHED

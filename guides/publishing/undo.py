@@ -22,7 +22,9 @@ Which row an undo changes is decided in one place, `target_for`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import reversion
 from django.core.exceptions import ValidationError
@@ -59,7 +61,8 @@ def own_fields(model: type[models.Model]) -> list[models.Field]:
 
 
 def place_fields(model: type[models.Model]) -> list[models.Field]:
-    return [model._meta.get_field(name) for name in PLACE_FIELDS.get(model, ())]
+    fields = {f.name: f for f in model._meta.concrete_fields}
+    return [fields[name] for name in PLACE_FIELDS.get(model, ())]
 
 
 # The chosen change ---------------------------------------------------------------------------
@@ -123,17 +126,30 @@ def target_for(obj, user, *, open_draft: bool = False) -> Target:
     """The row an undo of a change to `obj` changes: `obj` itself, or, for a part of a live
     guide or of a live channel, its counterpart in that draft of changes (opened with
     `open_draft`, when none is)."""
-    live = publishing.live_guide_of(obj)
-    if live is not None:
+    guide = publishing.live_guide_of(obj)
+    if guide is not None:
+        draft = Provider.objects.filter(draft_of=guide).first()
         start, counterpart = publishing.start_draft, publishing.counterpart_in_draft
-        draft = Provider.objects.filter(draft_of=live).first()
-    else:
-        live = channel_publishing.live_channel_of(obj)
-        if live is None:
-            return Target(obj)
-        start = channel_publishing.start_channel_draft
-        counterpart = channel_publishing.counterpart_in_draft
-        draft = PurchaseChannel.objects.filter(draft_of=live).first()
+        return _target_in_draft(obj, guide, draft, start, counterpart, open_draft)
+    channel = channel_publishing.live_channel_of(obj)
+    if channel is None:
+        return Target(obj)
+    channel_draft = PurchaseChannel.objects.filter(draft_of=channel).first()
+    start_channel = channel_publishing.start_channel_draft
+    channel_counterpart = channel_publishing.counterpart_in_draft
+    return _target_in_draft(
+        obj, channel, channel_draft, start_channel, channel_counterpart, open_draft
+    )
+
+
+def _target_in_draft[D: (Provider, PurchaseChannel)](
+    obj,
+    live: D,
+    draft: D | None,
+    start: Callable[[D], D],
+    counterpart: Callable[[Any, D], models.Model | None],
+    open_draft: bool,
+) -> Target:
     if draft is None and not open_draft:
         # Opening the draft copies what is live as it is: obj stands for its counterpart.
         return Target(obj, live=live, opens_draft=True)
@@ -149,12 +165,12 @@ def _in_target(f: models.Field, value, target: Target):
     if value is None or target.draft is None or f.related_model is not OfficialContact:
         return value
     contact = OfficialContact.objects.filter(pk=value).first()
-    counterpart = (
-        channel_publishing.counterpart_in_draft
-        if isinstance(target.draft, PurchaseChannel)
-        else publishing.counterpart_in_draft
-    )
-    match = counterpart(contact, target.draft) if contact else None
+    if contact is None:
+        match = None
+    elif isinstance(target.draft, PurchaseChannel):
+        match = channel_publishing.counterpart_in_draft(contact, target.draft)
+    else:
+        match = publishing.counterpart_in_draft(contact, target.draft)
     return match.pk if match else value
 
 
@@ -169,7 +185,7 @@ def shown(f: models.Field, value) -> str:
         return str(dict(f.flatchoices).get(value, value))
     if isinstance(f, models.BooleanField):
         return "Yes" if value else "No"
-    if f.is_relation:
+    if f.is_relation and f.related_model is not None:
         related = f.related_model._default_manager.filter(pk=value).first()
         return str(related) if related is not None else f"(deleted, #{value})"
     return str(value)
@@ -205,7 +221,7 @@ class Plan:
         return [item for item in self.fields if item.applies]
 
     @property
-    def row(self):
+    def row(self) -> models.Model:
         return self.target.row if self.target.row is not None else self.obj
 
     @property
@@ -226,7 +242,7 @@ class Plan:
         )
 
 
-UNTOUCHED = {
+UNTOUCHED: dict[type[models.Model], str] = {
     Step: "Other steps, answers and contacts are not touched.",
     Route: "Its steps, the answers below it and the rest of the guide are not touched.",
     PurchaseChannel: "Its standard steps, variants and contacts are not touched.",
@@ -237,11 +253,11 @@ UNTOUCHED = {
 def describe(obj) -> str:
     """The object, named as an editor finds it: "step 2 “Open Billing” of answer “Website”"."""
     if isinstance(obj, Step):
-        if obj.route_id:
+        if obj.route is not None:
             return f"step {obj.position} “{obj.title}” of answer “{obj.route.label}”"
         return f"standard step {obj.position} “{obj.title}” of channel “{obj.channel}”"
     if isinstance(obj, Route):
-        under = f" (under “{obj.parent.label}”)" if obj.parent_id else ""
+        under = f" (under “{obj.parent.label}”)" if obj.parent is not None else ""
         return f"answer “{obj.label}”{under} of “{obj.provider.name}”"
     if isinstance(obj, PurchaseChannel):
         return f"{'variant' if obj.parent_id else 'channel'} “{obj}”"
@@ -266,6 +282,7 @@ def plan(obj, version: Version, user, *, target: Target | None = None) -> Plan:
         )
         return result
     if target.row is None:
+        assert target.live is not None  # only a counterpart in a draft can be missing
         result.problem = (
             f"The draft of changes to “{target.live.name}” no longer has this "
             f"{obj._meta.verbose_name}: it was deleted or moved there. Change the draft itself."
@@ -318,6 +335,7 @@ def apply(obj, version: Version, user) -> Plan:
             raise UndoRefused(result.problem)
         if not result.changes:
             raise UndoRefused("Nothing to undo: these fields are already as they were before.")
+        assert target.row is not None  # else plan() named the problem
         row = type(target.row)._default_manager.select_for_update().get(pk=target.row.pk)
         for item in result.changes:
             setattr(row, item.name, item.value)

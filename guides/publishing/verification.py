@@ -25,9 +25,9 @@ def editors_of(contact: OfficialContact) -> set[int]:
 
 def official_addresses(contact: OfficialContact) -> list[str]:
     owner = contact.provider if contact.provider_id else contact.channel
-    addresses = [owner.website]
-    if contact.channel_id and contact.channel.parent_id:
-        addresses.append(contact.channel.parent.website)
+    addresses = [owner.website] if owner is not None else []
+    if contact.channel is not None and contact.channel.parent_id:
+        addresses.append(contact.channel.whole.website)
     return [a for a in addresses if a]
 
 

@@ -43,7 +43,7 @@ class KeptNode(template.Node):
         kept = memory.derived(self.owner.resolve(context))
         key = ("fragment", *(part.resolve(context) for part in self.parts))
         found = kept.get(key)
-        if found is None:
+        if not isinstance(found, str):  # not rendered yet
             found = kept[key] = compact(self.nodelist.render(context))
         return found
 

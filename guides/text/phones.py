@@ -213,9 +213,9 @@ def refusal(raw: str, owner: Owner) -> str:
             f"it may carry no number: a number belongs in a verified contact of a provider "
             f"or channel."
         )
-    owner = owner.name
+    name = owner.name
     return (
-        f"“{raw}” is not one of {owner}'s verified phone numbers. Only a number that an "
+        f"“{raw}” is not one of {name}'s verified phone numbers. Only a number that an "
         f"editor has checked on an official page may be shown: add it as a phone contact "
-        f"of {owner} with that page as its source, verify it, and then use it here."
+        f"of {name} with that page as its source, verify it, and then use it here."
     )

@@ -11,6 +11,8 @@ is kept. An accepted one is in the database before the response leaves.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.conf import settings
 from django.http import Http404, HttpResponse
@@ -26,6 +28,9 @@ from guides.web import ratelimit
 from guides.web.htmx import render_page
 from guides.web.lookups import flow_or_404, route_path_or_404, viewer
 from guides.web.seo import SITE_NAME, PageMeta
+
+if TYPE_CHECKING:
+    pass
 
 COMMENT_MAX = 1000
 FEEDBACK_WINDOW = 3600  # settings.FEEDBACK_LIMIT submissions per client in this many seconds
@@ -94,14 +99,16 @@ class ProblemForm(forms.Form):
 
     def __init__(self, *args, steps: list, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["step_number"].choices = [("", "Choose a step")] + [
+        field = self.fields["step_number"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Choose a step")] + [
             (number, f"{number}. {step.title}") for number, step in enumerate(steps, start=1)
         ]
 
     kind = FeedbackKind.PROBLEM
 
 
-def _form_for(mode: str, data, steps: list, initial=None) -> forms.Form:
+def _form_for(mode: str, data, steps: list, initial=None) -> AnswerForm | ProblemForm:
     if mode == PROBLEM:
         return ProblemForm(data, steps=steps, initial=initial)
     return AnswerForm(data, initial=initial)
@@ -189,9 +196,10 @@ def feedback(request, provider: str, route_path: str) -> HttpResponse:
 def step_seen(flow: Flow, number: int | None):
     """The step a visitor numbered `number` on this page of steps (numbered from 1, as the
     page shows them), or None. Kept as the step itself: its number changes with the guide."""
-    if number is None or not 1 <= number <= len(flow.steps or []):
+    steps = flow.steps or []
+    if number is None or not 1 <= number <= len(steps):
         return None
-    return flow.steps[number - 1]
+    return steps[number - 1]
 
 
 def _render(request, context: dict, status: int = 200) -> HttpResponse:

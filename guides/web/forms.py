@@ -1,12 +1,14 @@
 from django import forms
 
+SEARCH_LENGTH = 100  # the longest search, on the site and in the API
+
 
 class SearchForm(forms.Form):
     q = forms.CharField(
-        max_length=100,
+        max_length=SEARCH_LENGTH,
         required=False,
         strip=True,
-        error_messages={"max_length": "Please search with at most 100 characters."},
+        error_messages={"max_length": f"Please search with at most {SEARCH_LENGTH} characters."},
     )
 
 
