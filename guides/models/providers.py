@@ -189,6 +189,9 @@ class Provider(VisibleText):
                 raise ValidationError({"slug": "Another guide already has this slug."})
 
     def phone_owner(self) -> phones.Owner:
-        # What visitors read may carry only this provider's verified phone numbers.
+        # What visitors read may carry only this provider's verified phone numbers; a provider
+        # not saved yet has none (and no query asks for them).
+        if self.pk is None:
+            return phones.Owner(self.name, frozenset())
         numbers = OfficialContact.objects.filter(provider_id=self.pk).verified_numbers()
-        return phones.Owner(self.name, numbers if self.pk else frozenset())
+        return phones.Owner(self.name, numbers)
