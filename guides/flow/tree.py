@@ -124,17 +124,10 @@ class RouteTree:
             cancel_online = "Unknown"
         return Summary(cancel_online=cancel_online, methods=methods)
 
-    def state(
-        self,
-        path: Sequence[Route] = (),
-        variant: PurchaseChannel | None = None,
-        slugs: Sequence[str] | None = None,
-    ) -> State:
+    def state(self, path: Sequence[Route] = (), variant: PurchaseChannel | None = None) -> State:
         """What follows the answers of `path`, with `variant` chosen among its channel's."""
         path = tuple(path)
-        slugs = tuple(slugs) if slugs is not None else tuple(r.slug for r in path)
-        if variant is not None:
-            slugs = slugs if len(slugs) > len(path) else (*slugs, variant.slug)
+        slugs = tuple(r.slug for r in path) + ((variant.slug,) if variant is not None else ())
         here = path[-1] if path else None
         below = self.children.get(here.pk if here else None, [])
         if here is None or below:
@@ -169,7 +162,7 @@ class RouteTree:
                 if variant is None:
                     raise NotFound("No such answer.")
                 given.append((state.question, variant.name, before))
-            state = self.state(path, variant, slugs[: index + 1])
+            state = self.state(path, variant)
         return Resolved(state, given)
 
     def walk(self) -> Iterator[State]:
@@ -180,5 +173,5 @@ class RouteTree:
             state = stack.pop()
             yield state
             below = [self.state((*state.path, route)) for route in state.answers]
-            below += [self.state(state.path, variant, state.slugs) for variant in state.variants]
+            below += [self.state(state.path, variant) for variant in state.variants]
             stack.extend(reversed(below))
