@@ -19,7 +19,15 @@ from django.urls import reverse
 
 from guides.flow.rules import NotFound, arrange_steps
 from guides.flow.tree import RouteTree, Summary
-from guides.models import NoteKind, Provider, PurchaseChannel, Route, Status, Step
+from guides.models import (
+    NoteKind,
+    Provider,
+    PurchaseChannel,
+    Route,
+    Status,
+    Step,
+    previews_drafts,
+)
 
 if TYPE_CHECKING:
     from guides.publishing.channels import ChannelOverlay
@@ -169,13 +177,20 @@ def load_provider(slug: str, viewer) -> Provider:
     preview it), with up to RELATED_GUIDES published guides of the same category, popular
     first, as `provider.related_guides`: all in one query, in which the provider itself sorts
     first. Raises NotFound."""
-    visible = Provider.objects.visible_to(viewer)
+    if previews_drafts(viewer):  # the guide may be a draft, and its live row is not shown
+        shown = Provider.objects.previewed()
+        me = shown.filter(slug=slug)
+        shown = shown.filter(Q(slug=slug) | Q(status=Status.PUBLISHED))
+    else:
+        # Every published guide is live (a draft of changes is never published). The guide
+        # is looked up among the live ones, by the unique index of their slugs; its related
+        # guides by their status alone, with the index of a category's guides: beside
+        # `draft_of IS NULL`, SQLite would walk the unique index of draft_of over every guide.
+        me = Provider.objects.live().filter(slug=slug)
+        shown = Provider.objects.published()
     rows = list(
-        visible.select_related("category")
-        .filter(
-            Q(slug=slug) | Q(status=Status.PUBLISHED),
-            category__in=visible.filter(slug=slug).values("category_id"),
-        )
+        shown.select_related("category")
+        .filter(category__in=me.values("category_id"))
         .annotate(is_me=Case(When(slug=slug, then=Value(1)), default=Value(0)))
         .order_by("-is_me", "-popular", "name")[: RELATED_GUIDES + 1]
     )

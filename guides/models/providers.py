@@ -134,7 +134,13 @@ class Provider(VisibleText):
 
     class Meta:
         ordering = ["name"]
-        indexes = [models.Index(fields=["status", "name"], name="provider_status_name_idx")]
+        indexes = [
+            models.Index(fields=["status", "name"], name="provider_status_name_idx"),
+            # a guide's related guides: the popular published ones of its category
+            models.Index(
+                fields=["category", "status", "-popular", "name"], name="provider_related_idx"
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["slug"],
