@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.http import HttpResponse
@@ -21,8 +22,14 @@ urlpatterns = [
     path("robots.txt", guide_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("api/v1/", include("guides.api.urls")),
-    path("", include("guides.web.urls")),
 ]
+# The visitor's pages, in English without a prefix and under /de/, /fr/, /es/
+# (cancelflow/languages.py).
+urlpatterns += i18n_patterns(
+    path("jsi18n/", guide_views.javascript_catalog, name="javascript_catalog"),
+    path("", include("guides.web.urls")),
+    prefix_default_language=False,
+)
 
 if settings.BENCH:
 

@@ -10,8 +10,9 @@ from django.db import connection
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_safe
+from django.views.i18n import JavaScriptCatalog
 
 from guides.caching import memory
 from guides.flow.guide import hide_unverified_contacts, note_sections
@@ -206,6 +207,14 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+# The strings of static/js/ in the page's language (/de/jsi18n/ …), translated from
+# locale/<language>/LC_MESSAGES/djangojs.po. They change only with a deployment; an ETag
+# (ConditionalGetMiddleware) answers a browser that has them with a 304.
+javascript_catalog = require_safe(
+    cache_control(public=True, max_age=24 * 60 * 60)(JavaScriptCatalog.as_view())
+)
 
 
 @never_cache

@@ -1,0 +1,80 @@
+"""The languages of the site: the address alone decides the language of a visitor's page.
+
+English pages have no prefix (`/cancel/kaspersky/`); the others carry theirs
+(`/de/cancel/kaspersky/`, `/fr/…`, `/es/…`). Nothing else switches the language of a
+visitor's page: not a cookie, not the browser's `Accept-Language` (which only suggests a
+link, in static/js/site.js), so a cached page is right for everyone who asks for its
+address, and no anonymous page varies on either header.
+
+Django's own LocaleMiddleware reads the cookie and `Accept-Language` for addresses without
+a prefix, and adds `Vary: Accept-Language` to them: both are what this module avoids.
+Editors' admin pages, which no cache keeps, follow their browser's language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.urls import translate_url
+from django.utils import translation
+
+
+def path_language(path: str) -> str | None:
+    """The language whose prefix `path` starts with, or None (English, without prefix)."""
+    code = translation.get_language_from_path(path)
+    return None if code == settings.LANGUAGE_CODE else code
+
+
+def without_language(path: str) -> str:
+    """`path` without its language prefix: `/de/cancel/x/` → `/cancel/x/`."""
+    code = path_language(path)
+    return path[len(code) + 1 :] if code else path
+
+
+def _admin(path: str) -> bool:
+    return path.startswith(f"/{settings.ADMIN_PATH}")
+
+
+class PathLanguageMiddleware:
+    """Activate the language of the address (the default one without a prefix); an
+    editor's admin pages take their browser's."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _admin(request.path_info):
+            language = translation.get_language_from_request(request)
+        else:
+            language = path_language(request.path_info) or settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+
+@dataclass(frozen=True)
+class Alternate:
+    code: str
+    name: str  # in its own language: "Deutsch"
+    path: str  # this page in that language
+    current: bool
+
+
+def alternates(request: HttpRequest) -> list[Alternate]:
+    """This page in every language of the site, its query string kept (the answers of a
+    flow are in the path, a search in the query)."""
+    here = request.get_full_path()
+    current = translation.get_language()
+    found = []
+    for code, _ in settings.LANGUAGES:
+        path = here if code == current else translate_url(here, code)
+        found.append(
+            Alternate(
+                code, translation.get_language_info(code)["name_local"], path, code == current
+            )
+        )
+    return found
