@@ -14,6 +14,7 @@ Editors' admin pages, which no cache keeps, follow their browser's language.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -64,17 +65,25 @@ class Alternate:
     current: bool
 
 
+# What of a query string is the page itself, and goes with it into another language: the
+# words of a search (as long as the search box takes them). Anything else (a form's prefill,
+# junk) stays behind.
+KEPT_QUERY = {"q": 100}
+
+
 def alternates(request: HttpRequest) -> list[Alternate]:
-    """This page in every language of the site, its query string kept (the answers of a
-    flow are in the path, a search in the query)."""
-    here = request.get_full_path()
+    """This page in every language of the site. The answers of a flow are in its path; of
+    the query, only what KEPT_QUERY names goes along."""
+    kept = {
+        name: request.GET[name][:length]
+        for name, length in KEPT_QUERY.items()
+        if request.GET.get(name)
+    }
+    query = f"?{urlencode(kept)}" if kept else ""
     current = translation.get_language()
     found = []
     for code, _ in settings.LANGUAGES:
-        path = here if code == current else translate_url(here, code)
-        found.append(
-            Alternate(
-                code, translation.get_language_info(code)["name_local"], path, code == current
-            )
-        )
+        path = request.path if code == current else translate_url(request.path, code)
+        name = translation.get_language_info(code)["name_local"]
+        found.append(Alternate(code, name, path + query, code == current))
     return found

@@ -20,6 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control, set_response_etag
 from redis.exceptions import RedisError
 
+from cancelflow.languages import without_language
 from guides.caching import content_version
 
 CACHED_PREFIXES = ("/cancel/", "/category/", "/channels/", "/search/")
@@ -29,7 +30,10 @@ SHARED_MAX_AGE = 60
 
 
 def _guide_page(request: HttpRequest) -> bool:
-    return request.path == "/" or request.path.startswith(CACHED_PREFIXES)
+    """A page of the guides, in any language (`/de/cancel/…` as `/cancel/…`): each address is
+    one language (cancelflow/languages.py), so each is kept under its own key."""
+    path = without_language(request.path)
+    return path == "/" or path.startswith(CACHED_PREFIXES)
 
 
 def _cacheable(request: HttpRequest) -> bool:

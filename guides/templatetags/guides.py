@@ -1,6 +1,7 @@
 import re
 
 from django import template
+from django.utils.translation import get_language
 
 from guides.caching import memory
 from guides.flow.pages import mailto_href
@@ -41,7 +42,7 @@ class KeptNode(template.Node):
 
     def render(self, context) -> str:
         kept = memory.derived(self.owner.resolve(context))
-        key = ("fragment", *(part.resolve(context) for part in self.parts))
+        key = ("fragment", get_language(), *(part.resolve(context) for part in self.parts))
         found = kept.get(key)
         if not isinstance(found, str):  # not rendered yet
             found = kept[key] = compact(self.nodelist.render(context))
@@ -50,14 +51,16 @@ class KeptNode(template.Node):
 
 @register.tag
 def kept(parser, token):
-    """`{% kept owner "name" part… %}…{% endkept %}`: render the block once per owner and
-    parts, compact it, and keep the HTML beside the owner (caching.memory.derived). The owner is
-    what the block shows, as loaded for this page (a flow.guide.Guide, the home page's lists):
-    when it is kept in memory (guides/caching/memory.py) the HTML is kept with it, and
-    dropped with it when the content changes; otherwise it lives as long as the request.
+    """`{% kept owner "name" part… %}…{% endkept %}`: render the block once per owner, parts
+    and language of the page, compact it, and keep the HTML beside the owner
+    (caching.memory.derived). The owner is what the block shows, as loaded for this page (a
+    flow.guide.Guide, the home page's lists): when it is kept in memory
+    (guides/caching/memory.py) the HTML is kept with it, and dropped with it when the content
+    changes; otherwise it lives as long as the request.
 
-    Only for blocks that show the owner alone: nothing of the request or the visitor (no
-    form, no absolute URL; an editor's drafts are never kept, so neither are their banners)."""
+    Only for blocks that show the owner alone, in the page's language: nothing of the request
+    or the visitor (no form, no absolute URL, no link to this page in other languages; an
+    editor's drafts are never kept, so neither are their banners)."""
     bits = token.split_contents()
     if len(bits) < 3:
         raise template.TemplateSyntaxError(f"{bits[0]} needs an owner and a name")

@@ -10,9 +10,12 @@ from __future__ import annotations
 import json
 
 from django import template
+from django.conf import settings
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
+from cancelflow.languages import alternates
 from guides.web.seo import SITE_NAME, PageMeta
 
 register = template.Library()
@@ -25,27 +28,36 @@ def json_ld(data: dict) -> SafeString:
     return mark_safe(f'<script type="application/ld+json">{text}</script>')
 
 
-@register.simple_tag
-def seo_head(meta: PageMeta | None) -> SafeString:
+@register.simple_tag(takes_context=True)
+def seo_head(context, meta: PageMeta | None) -> SafeString:
     if not meta:
         return SafeString("")
     if not meta.head:
-        meta.head = _head(meta)
+        meta.head = _head(context["request"], meta)
     return mark_safe(meta.head)  # built by _head() from escaped parts
 
 
-def _head(meta: PageMeta) -> SafeString:
+def _head(request, meta: PageMeta) -> SafeString:
     tags = []
     if meta.noindex:
         tags.append(SafeString('<meta name="robots" content="noindex">'))
+    others = []
     if meta.canonical:
         tags.append(format_html('<link rel="canonical" href="{}">', meta.canonical))
+        # The same page in every language, and the English one for any other reader.
+        links = [(alt.code, request.build_absolute_uri(alt.path)) for alt in alternates(request)]
+        links.append(("x-default", dict(links)[settings.LANGUAGE_CODE]))
+        tags.append(
+            format_html_join("\n  ", '<link rel="alternate" hreflang="{}" href="{}">', links)
+        )
+        others = [code for code, _ in links[:-1] if code != get_language()]
     properties = [
         ("og:site_name", SITE_NAME),
         ("og:type", meta.og_type),
         ("og:title", meta.og_title),
         ("og:description", meta.description),
-        ("og:locale", "en"),
+        ("og:locale", get_language()),
+        *(("og:locale:alternate", code) for code in others),
     ]
     if meta.canonical:
         properties.append(("og:url", meta.canonical))

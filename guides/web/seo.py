@@ -16,12 +16,14 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from guides.text.markdown import render_markdown
 
 SITE_NAME = "cancelflow"
-DEFAULT_TITLE = "cancelflow: exact steps to cancel a subscription"
-DEFAULT_DESCRIPTION = (
+DEFAULT_TITLE = gettext_lazy("cancelflow: exact steps to cancel a subscription")
+DEFAULT_DESCRIPTION = gettext_lazy(
     "Exact, sourced steps to cancel a subscription, for wherever you bought it. "
     "No fake support numbers."
 )
@@ -73,7 +75,7 @@ def breadcrumb_list(request: HttpRequest, trail: list[tuple[str, str]]) -> dict:
 
 
 def _home_crumb() -> tuple[str, str]:
-    return ("Home", reverse("guides:home"))
+    return (_("Home"), reverse("guides:home"))
 
 
 def home(request: HttpRequest) -> PageMeta:
@@ -83,7 +85,7 @@ def home(request: HttpRequest) -> PageMeta:
         "@type": "WebSite",
         "name": SITE_NAME,
         "url": absolute(request, reverse("guides:home")),
-        "description": DEFAULT_DESCRIPTION,
+        "description": str(DEFAULT_DESCRIPTION),
         "potentialAction": {
             "@type": "SearchAction",
             "target": {"@type": "EntryPoint", "urlTemplate": f"{search_url}?q={{query}}"},
@@ -91,8 +93,8 @@ def home(request: HttpRequest) -> PageMeta:
         },
     }
     return PageMeta(
-        title=DEFAULT_TITLE,
-        description=DEFAULT_DESCRIPTION,
+        title=str(DEFAULT_TITLE),
+        description=str(DEFAULT_DESCRIPTION),
         canonical=absolute(request, reverse("guides:home")),
         structured_data=[website],
     )
@@ -100,28 +102,36 @@ def home(request: HttpRequest) -> PageMeta:
 
 def search(request: HttpRequest, query: str) -> PageMeta:
     """Search results are for visitors, not for an index (robots.txt keeps crawlers out)."""
-    title = f"“{query}”: search | {SITE_NAME}" if query else f"Search | {SITE_NAME}"
+    if query:
+        title = _("“%(query)s”: search | %(site)s") % {"query": query, "site": SITE_NAME}
+    else:
+        title = _("Search | %(site)s") % {"site": SITE_NAME}
     return PageMeta(
         title=title,
-        description="Find the guide for the subscription you want to cancel.",
+        description=_("Find the guide for the subscription you want to cancel."),
         noindex=True,
     )
 
 
 def guide_request(request: HttpRequest) -> PageMeta:
     return PageMeta(
-        title=f"Request a guide | {SITE_NAME}",
-        description="Ask the editors for a guide to cancel a subscription we do not cover yet.",
+        title=_("Request a guide | %(site)s") % {"site": SITE_NAME},
+        description=_("Ask the editors for a guide to cancel a subscription we do not cover yet."),
         noindex=True,
     )
 
 
 def category(request: HttpRequest, category, providers: list) -> PageMeta:
     names = ", ".join(provider.name for provider in providers[:6])
-    description = category.description or f"Step-by-step guides to cancel {names}."
+    description = category.description or _("Step-by-step guides to cancel %(names)s.") % {
+        "names": names
+    }
     path = category.get_absolute_url()
+    # English reads the category in lower case ("security software"); a translation may
+    # take its name as it is written instead (German capitalises its nouns).
+    names_of = {"lowercase": category.name.lower(), "name": category.name, "site": SITE_NAME}
     return PageMeta(
-        title=f"Cancel {category.name.lower()} subscriptions | {SITE_NAME}",
+        title=_("Cancel %(lowercase)s subscriptions | %(site)s") % names_of,
         description=shorten(description),
         canonical=absolute(request, path),
         structured_data=[breadcrumb_list(request, [_home_crumb(), (category.name, path)])],
@@ -130,13 +140,15 @@ def category(request: HttpRequest, category, providers: list) -> PageMeta:
 
 def channel(request: HttpRequest, channel, steps: list, variants: list) -> PageMeta:
     path = channel.get_absolute_url()
-    parts = [f"How to cancel a subscription bought on {channel.name}."]
+    parts = [_("How to cancel a subscription bought on %(channel)s.") % {"channel": channel.name}]
     if channel.hint:
         parts.append(channel.hint)
     if variants:
-        parts.append("Steps for " + ", ".join(v.name for v in variants) + ".")
+        names = ", ".join(v.name for v in variants)
+        parts.append(_("Steps for %(variants)s.") % {"variants": names})
     return PageMeta(
-        title=f"How to cancel anything bought on {channel.name} | {SITE_NAME}",
+        title=_("How to cancel anything bought on %(channel)s | %(site)s")
+        % {"channel": channel.name, "site": SITE_NAME},
         description=shorten(" ".join(parts)),
         canonical=absolute(request, path),
         og_type="article",
@@ -161,16 +173,32 @@ def flow(request: HttpRequest, provider, flow, summary=None, questions=None) -> 
         answers = ", ".join(answer.label for answer in flow.answers)
         titles = "; ".join(step.title for step in flow.steps)
         count = len(flow.steps)
-        description = f"Cancel {provider.name} ({answers}) in {count} step{'s' * (count != 1)}"
-        description += f": {titles}." if titles else "."
+        names = {"name": provider.name, "answers": answers, "count": count, "titles": titles}
+        if titles:
+            description = ngettext(
+                "Cancel %(name)s (%(answers)s) in %(count)d step: %(titles)s.",
+                "Cancel %(name)s (%(answers)s) in %(count)d steps: %(titles)s.",
+                count,
+            )
+        else:
+            description = ngettext(
+                "Cancel %(name)s (%(answers)s) in %(count)d step.",
+                "Cancel %(name)s (%(answers)s) in %(count)d steps.",
+                count,
+            )
+        description %= names
         data.append(how_to(request, provider, flow, canonical))
     elif flow.answers:
-        description = (
-            f"{flow.question} Choose your answer to get the exact steps to cancel {provider.name}."
-        )
+        description = _(
+            "%(question)s Choose your answer to get the exact steps to cancel %(name)s."
+        ) % {"question": flow.question, "name": provider.name}
     else:
-        methods = ", ".join(summary.methods) if summary and summary.methods else "the steps"
-        description = f"How to cancel {provider.name}: {methods}. {provider.summary}"
+        methods = ", ".join(summary.methods) if summary and summary.methods else _("the steps")
+        description = _("How to cancel %(name)s: %(methods)s. %(summary)s") % {
+            "name": provider.name,
+            "methods": methods,
+            "summary": provider.summary,
+        }
         if questions:
             data.append(faq_page(questions))
     return PageMeta(
@@ -191,7 +219,7 @@ def how_to(request: HttpRequest, provider, flow, canonical: str) -> dict:
         "@context": SCHEMA,
         "@type": "HowTo",
         "name": flow.title,
-        "description": provider.summary or f"How to cancel {provider.name}.",
+        "description": provider.summary or _("How to cancel %(name)s.") % {"name": provider.name},
         "step": [
             {
                 "@type": "HowToStep",

@@ -1,4 +1,5 @@
-"""/sitemap.xml: every published page and nothing else.
+"""/sitemap.xml: every published page and nothing else, in every language of the site, each
+address with its alternates in the others (hreflang, and x-default for English).
 
 The home page, the categories that have published guides, the channels, and for each
 published provider every state of its flow (its page, each later question, each page of
@@ -19,7 +20,17 @@ from guides.flow.tree import RouteTree
 from guides.models import Category, Provider, PurchaseChannel, Route, Status
 
 
-class HomeSitemap(Sitemap):
+class LanguagesSitemap(Sitemap):
+    """Every item in every language (settings.LANGUAGES), with its alternates: each address
+    with all of them weighs some 800 bytes, so a page of the sitemap holds 10,000 of them."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+    limit = 10_000
+
+
+class HomeSitemap(LanguagesSitemap):
     changefreq = "weekly"
     priority = 1.0
 
@@ -30,7 +41,7 @@ class HomeSitemap(Sitemap):
         return reverse(item)
 
 
-class CategorySitemap(Sitemap):
+class CategorySitemap(LanguagesSitemap):
     changefreq = "weekly"
     priority = 0.6
 
@@ -39,7 +50,7 @@ class CategorySitemap(Sitemap):
         return Category.objects.filter(Exists(published)).order_by("name")
 
 
-class ChannelSitemap(Sitemap):
+class ChannelSitemap(LanguagesSitemap):
     changefreq = "monthly"
     priority = 0.5
 
@@ -50,9 +61,17 @@ class ChannelSitemap(Sitemap):
 
 @dataclass(frozen=True)
 class FlowPage:
-    path: str
+    provider: str  # its slug
+    route_path: str  # the slugs of its answers, "" for the provider's own page
     lastmod: datetime
-    depth: int  # 0 for the provider's own page
+    depth: int
+
+    @property
+    def path(self) -> str:
+        """Its address, in the active language."""
+        if not self.route_path:
+            return reverse("guides:provider", args=[self.provider])
+        return reverse("guides:route", args=[self.provider, self.route_path])
 
 
 def flow_pages() -> list[FlowPage]:
@@ -93,15 +112,14 @@ def flow_pages() -> list[FlowPage]:
 
     pages: list[FlowPage] = []
     for provider in providers:
-        base = reverse("guides:provider", args=[provider.slug])
         tree = RouteTree(provider.first_question, routes.get(provider.pk, []), variants_of)
         for state in tree.walk():
-            path = f"{base}{'/'.join(state.slugs)}/" if state.slugs else base
-            pages.append(FlowPage(path, provider.updated_at, len(state.slugs)))
+            route_path = "/".join(state.slugs)
+            pages.append(FlowPage(provider.slug, route_path, provider.updated_at, len(state.slugs)))
     return pages
 
 
-class FlowSitemap(Sitemap):
+class FlowSitemap(LanguagesSitemap):
     changefreq = "weekly"
 
     def items(self) -> list[FlowPage]:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.i18n import JavaScriptCatalog
@@ -115,8 +117,9 @@ def provider_flow(request: HtmxHttpRequest, provider: str, route_path: str = "")
         context["note_sections"] = note_sections(notes)
         if not flow.answers:
             context["questions"] = guide.questions
-        # The metadata shows the guide alone, but for the host in its absolute addresses.
-        key = ("meta", request.scheme, request.get_host(), flow.route_path)
+        # The metadata shows the guide alone, but for the host in its absolute addresses
+        # and the language of the page.
+        key = ("meta", request.scheme, request.get_host(), get_language(), flow.route_path)
         kept = memory.derived(guide)
         if key not in kept:
             kept[key] = seo.flow(
@@ -196,12 +199,16 @@ def request_guide_thanks(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
+    # The visitors' own pages, in every language: searches, forms and feedback.
+    others = (code for code, _ in settings.LANGUAGES if code != settings.LANGUAGE_CODE)
+    prefixes = ["/", *(f"/{code}/" for code in others)]
+    private = [
+        f"Disallow: {p}{page}/" for p in prefixes for page in ("search", "request", "feedback")
+    ]
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
-        "Disallow: /search/",
-        "Disallow: /request/",
-        "Disallow: /feedback/",
+        *private,
         "",
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
         "",

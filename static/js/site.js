@@ -35,6 +35,42 @@
     }
   });
 
+  // A visitor whose browser prefers another language of the site is offered this page in
+  // it: a link in their own language (templates/_languages.html), never a switch. The page
+  // itself never depends on the browser's language, so every cache can keep it.
+  function suggestLanguage() {
+    const box = document.querySelector(".language-suggestion");
+    if (!box) {
+      return;
+    }
+    const current = document.documentElement.lang;
+    const wanted = navigator.languages || [navigator.language || ""];
+    for (const tag of wanted) {
+      const code = String(tag).toLowerCase().split("-")[0];
+      if (code === current) {
+        return; // the visitor reads this page's language
+      }
+      if (!/^[a-z]{2,3}$/.test(code)) {
+        continue;
+      }
+      const link = box.querySelector('a[data-suggest="' + code + '"]');
+      if (link) {
+        link.hidden = false;
+        box.hidden = false;
+        return;
+      }
+    }
+  }
+
+  suggestLanguage();
+  // The switcher and the suggestion come again with each swap of the flow or the results
+  // (an out-of-band swap), pointing at the new address.
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
+    if (event.detail && event.detail.target && event.detail.target.id === "languages") {
+      suggestLanguage();
+    }
+  });
+
   // A request htmx cannot show (a page that no longer exists, a server error): load it as a
   // normal page, so the visitor sees the site's own error page instead of nothing.
   document.addEventListener("htmx:responseError", function (event) {

@@ -39,12 +39,27 @@ def json_ld(html: str) -> dict[str, dict]:
     return {data["@type"]: data for data in map(json.loads, blocks)}
 
 
-def sitemap_paths(client) -> list[str]:
+SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def sitemap_sections(client) -> list[str]:
+    """The addresses (path and query) of the sitemap's sections, from its index."""
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     root = ET.fromstring(response.content)
-    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    return [urlparse(loc.text).path for loc in root.findall("s:url/s:loc", ns)]
+    found = [urlparse(loc.text) for loc in root.findall("s:sitemap/s:loc", SITEMAP_NS)]
+    return [f"{url.path}?{url.query}" if url.query else url.path for url in found]
+
+
+def sitemap_paths(client) -> list[str]:
+    """Every address in the sitemap, section after section, in order."""
+    paths = []
+    for section in sitemap_sections(client):
+        response = client.get(section)
+        assert response.status_code == 200, section
+        root = ET.fromstring(response.content)
+        paths += [urlparse(loc.text).path for loc in root.findall("s:url/s:loc", SITEMAP_NS)]
+    return paths
 
 
 PAGES = [
