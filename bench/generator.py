@@ -114,6 +114,7 @@ def _shared(seed: int) -> tuple[dict[str, Category], dict[str, PurchaseChannel]]
     return {c.slug: c for c in categories}, channels
 
 
+STEP_FIELDS = {field.name for field in Step._meta.concrete_fields}
 STEP_COLUMNS = [
     "route",
     "channel",
@@ -158,12 +159,16 @@ def _insert_steps(rows: list[tuple]) -> None:
     """INSERT the steps many rows to a statement: a fraction of bulk_create's time for rows
     whose ids nothing needs (and one round trip per batch on PostgreSQL, not per row)."""
     table = connection.ops.quote_name(Step._meta.db_table)
-    # Every concrete field has a column.
+    # Every concrete field has a column. The texts go in their English columns as well
+    # (guides/translation.py), as the model would write them.
+    english = [name for name in STEP_COLUMNS if f"{name}_en" in STEP_FIELDS]
+    names = [*STEP_COLUMNS, *(f"{name}_en" for name in english)]
+    rows = [(*values, *(values[STEP_COLUMNS.index(name)] for name in english)) for values in rows]
     column_of = {f.name: f.column for f in Step._meta.concrete_fields if f.column is not None}
-    columns = ", ".join(connection.ops.quote_name(column_of[name]) for name in STEP_COLUMNS)
-    row = "(" + ", ".join(["%s"] * len(STEP_COLUMNS)) + ")"
+    columns = ", ".join(connection.ops.quote_name(column_of[name]) for name in names)
+    row = "(" + ", ".join(["%s"] * len(names)) + ")"
     limit = connection.features.max_query_params or 30_000
-    batch = max(1, min(BATCH_SIZE, limit // len(STEP_COLUMNS)))
+    batch = max(1, min(BATCH_SIZE, limit // len(names)))
     with connection.cursor() as cursor:
         for start in range(0, len(rows), batch):
             chunk = rows[start : start + batch]
