@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.i18n import JavaScriptCatalog
@@ -115,8 +116,10 @@ def provider_flow(request: HtmxHttpRequest, provider: str, route_path: str = "")
         context["note_sections"] = note_sections(notes)
         if not flow.answers:
             context["questions"] = guide.questions
-        # The metadata shows the guide alone, but for the host in its absolute addresses.
-        key = ("meta", request.scheme, request.get_host(), flow.route_path)
+        # The metadata shows the guide alone, but for the host in its absolute addresses and
+        # the language of its words.
+        language = translation.get_language()
+        key = ("meta", request.scheme, request.get_host(), language, flow.route_path)
         kept = memory.derived(guide)
         if key not in kept:
             kept[key] = seo.flow(
