@@ -28,7 +28,7 @@ echo "No Python >= 3.12 found on PATH or in pyenv; install one (e.g. pyenv insta
 exit 1
 endef
 
-.PHONY: help venv node run migrate content test screenshots lint format superuser bench clean
+.PHONY: help venv node run migrate content test screenshots lint format messages superuser bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -56,6 +56,16 @@ content: migrate ## load the shipped guides that are not in the database yet; ed
 
 run: content ## serve the site with the shipped guides on http://127.0.0.1:$(PORT)
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The interface's catalogs: collect the marked strings into locale/*/LC_MESSAGES/*.po, then
+# compile them. Needs GNU gettext; the compiled .mo files are committed, so running the site
+# does not (tests/test_translations.py checks they match their .po files).
+MAKEMESSAGES := makemessages -l de -l fr -l es --no-obsolete --add-location=file \
+  --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore='tests/*' --ignore='bench/*'
+messages: venv ## update the translation catalogs from the code, and compile them (needs gettext)
+	DJANGO_DEBUG=1 $(PY) manage.py $(MAKEMESSAGES)
+	DJANGO_DEBUG=1 $(PY) manage.py $(MAKEMESSAGES) -d djangojs
+	DJANGO_DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 superuser: migrate ## create an editor account with every permission
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py createsuperuser

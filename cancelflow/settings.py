@@ -61,13 +61,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "cancelflow.middleware.RequestIdMiddleware",
+    "cancelflow.languages.PathLanguageMiddleware",  # first: even a 413 is in the page's language
     "cancelflow.middleware.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "cancelflow.middleware.SecurityHeadersMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "cancelflow.languages.PathLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -8,8 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from django.utils.translation import gettext
+
 from guides.flow.guide import Guide
-from guides.flow.rules import parse_route_path
+from guides.flow.rules import DEFAULT_QUESTIONS, parse_route_path
 from guides.flow.tree import RouteTree
 from guides.models import Provider, PurchaseChannel, Route, Step
 
@@ -64,15 +66,25 @@ class Flow:
     @property
     def heading(self) -> str:
         if self.is_leaf:
-            return f"How to cancel {self.provider.name}"
+            return gettext("How to cancel %(name)s") % {"name": self.provider.name}
         return self.question
 
     @property
     def title(self) -> str:
+        """The page's title, in the language of the page."""
         if not self.answers:
-            return f"How to cancel {self.provider.name}"
+            return gettext("How to cancel %(name)s") % {"name": self.provider.name}
         answers = ", ".join(answer.label for answer in self.answers)
-        return f"Cancel {self.provider.name}: {answers}"
+        return gettext("Cancel %(name)s: %(answers)s") % {
+            "name": self.provider.name,
+            "answers": answers,
+        }
+
+
+def shown_question(question: str) -> str:
+    """A question as a visitor's page shows it: a default question (rules.py) in the page's
+    language, an editor's own wording as written. What is kept stays as it is."""
+    return gettext(question) if question in DEFAULT_QUESTIONS else question
 
 
 def resolve_flow(guide: Guide, route_path: str = "") -> Flow:
@@ -86,13 +98,14 @@ def resolve_flow(guide: Guide, route_path: str = "") -> Flow:
     flow = Flow(
         guide=guide,
         answers=[
-            Answer(question, label, guide.url(before)) for question, label, before in resolved.given
+            Answer(shown_question(question), label, guide.url(before))
+            for question, label, before in resolved.given
         ],
         route=state.route,
         route_path="/".join(slugs),
     )
     if state.answers:
-        flow.question = state.question
+        flow.question = shown_question(state.question)
         flow.choices = [
             Choice(route.label, guide.url([*slugs, route.slug]), hint(route), route.slug)
             for route in state.answers
@@ -100,7 +113,7 @@ def resolve_flow(guide: Guide, route_path: str = "") -> Flow:
         return flow
     flow.channel = state.channel
     if state.variants:
-        flow.question = state.question
+        flow.question = shown_question(state.question)
         flow.choices = [
             Choice(variant.name, guide.url([*slugs, variant.slug]), variant.hint, variant.slug)
             for variant in state.variants

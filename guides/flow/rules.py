@@ -7,12 +7,20 @@ import re
 from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext_noop
+
 if TYPE_CHECKING:
     from guides.models import PurchaseChannel, Route, Step
 
-FIRST_QUESTION = "Where did you buy it?"  # a provider's, unless an editor words it otherwise
-ROUTE_QUESTION = "Which of these applies to you?"  # a route's, for the answers below it
-VARIANT_QUESTION = "Which one?"  # a channel's, for its variants
+# The default questions stay English wherever they are kept (a provider's first_question,
+# guide files, the API); a visitor's page shows them in its language (pages.shown_question).
+# A provider's, unless an editor words it otherwise:
+FIRST_QUESTION = gettext_noop("Where did you buy it?")
+# A route's, for the answers below it:
+ROUTE_QUESTION = gettext_noop("Which of these applies to you?")
+# A channel's, for its variants:
+VARIANT_QUESTION = gettext_noop("Which one?")
+DEFAULT_QUESTIONS = frozenset({FIRST_QUESTION, ROUTE_QUESTION, VARIANT_QUESTION})
 
 MAX_ROUTE_DEPTH = 6  # answers from the top of a flow to its deepest route
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")  # an answer's part of a flow's address

@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.utils.translation import pgettext_lazy
+
 from guides.flow.rules import ROUTE_QUESTION, VARIANT_QUESTION, NotFound
 
 if TYPE_CHECKING:
@@ -51,12 +53,27 @@ class State:
         return bool(self.variants)
 
 
+# Whether a guide can be cancelled online, as a visitor's page words it in its language; the
+# value itself stays English (the API's `cancel_online`).
+CANCEL_ONLINE_LABELS = {
+    "Yes": pgettext_lazy("can it be cancelled online", "Yes"),
+    "Depends": pgettext_lazy("can it be cancelled online", "Depends"),
+    "No": pgettext_lazy("can it be cancelled online", "No"),
+    "Unknown": pgettext_lazy("can it be cancelled online", "Unknown"),
+}
+
+
 @dataclass(frozen=True)
 class Summary:
     """The summary box of a guide."""
 
     cancel_online: str  # "Yes", "Depends", "No" or "Unknown"
     methods: list[str]
+
+    @property
+    def cancel_online_label(self) -> str:
+        """`cancel_online` in the language of the page."""
+        return str(CANCEL_ONLINE_LABELS.get(self.cancel_online, self.cancel_online))
 
 
 @dataclass

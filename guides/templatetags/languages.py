@@ -4,6 +4,7 @@ switcher and the suggestion of the visitor's own language (templates/_languages.
 from __future__ import annotations
 
 from django import template
+from django.conf import settings
 
 from cancelflow.languages import Alternate, alternates
 
@@ -14,3 +15,10 @@ register = template.Library()
 def page_languages(context) -> list[Alternate]:
     request = context.get("request")
     return alternates(request) if request is not None else []
+
+
+@register.simple_tag
+def default_language() -> str:
+    """The language without a prefix in the address (static/js/site.js rewrites the links
+    after htmx changes the address)."""
+    return settings.LANGUAGE_CODE

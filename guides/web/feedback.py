@@ -18,6 +18,8 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -43,7 +45,7 @@ FAILURES = [FeedbackKind.DID_NOT_WORK, FeedbackKind.PROBLEM]
 # Forms ----------------------------------------------------------------------------------------
 
 _COMMENT_ERRORS = {
-    "max_length": "Please keep this under 1,000 characters (it has %(show_value)d).",
+    "max_length": _("Please keep this under 1,000 characters (it has %(show_value)d)."),
 }
 
 
@@ -52,15 +54,17 @@ class AnswerForm(forms.Form):
 
     form = forms.CharField(widget=forms.HiddenInput, initial="answer")
     answer = forms.ChoiceField(
-        label="Did this work?",
-        choices=[("yes", "Yes, it worked"), ("no", "No, it did not work")],
+        label=_("Did this work?"),
+        choices=[("yes", _("Yes, it worked")), ("no", _("No, it did not work"))],
         widget=forms.RadioSelect,
-        error_messages={"required": "Please choose yes or no."},
+        error_messages={"required": _("Please choose yes or no.")},
     )
     comment = forms.CharField(
-        label="Anything to add? (optional)",
-        help_text="What happened, or what was different for you. Up to 1,000 characters. "
-        "Please leave out your name, email address and account details.",
+        label=_("Anything to add? (optional)"),
+        help_text=_(
+            "What happened, or what was different for you. Up to 1,000 characters. "
+            "Please leave out your name, email address and account details."
+        ),
         max_length=COMMENT_MAX,
         required=False,
         strip=True,
@@ -79,29 +83,31 @@ class ProblemForm(forms.Form):
 
     form = forms.CharField(widget=forms.HiddenInput, initial=PROBLEM)
     step_number = forms.TypedChoiceField(
-        label="Which step?",
+        label=_("Which step?"),
         coerce=int,
         widget=forms.Select(attrs={"autofocus": True}),
         error_messages={
-            "required": "Please choose the step.",
-            "invalid_choice": "Please choose one of the steps listed.",
+            "required": _("Please choose the step."),
+            "invalid_choice": _("Please choose one of the steps listed."),
         },
     )
     comment = forms.CharField(
-        label="What is wrong?",
-        help_text="For example a button that has another name now, or a page that has moved. "
-        "Up to 1,000 characters.",
+        label=_("What is wrong?"),
+        help_text=_(
+            "For example a button that has another name now, or a page that has moved. "
+            "Up to 1,000 characters."
+        ),
         max_length=COMMENT_MAX,
         strip=True,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": "Please say what is wrong.", **_COMMENT_ERRORS},
+        error_messages={"required": _("Please say what is wrong."), **_COMMENT_ERRORS},
     )
 
     def __init__(self, *args, steps: list, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["step_number"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", "Choose a step")] + [
+        field.choices = [("", gettext("Choose a step"))] + [
             (number, f"{number}. {step.title}") for number, step in enumerate(steps, start=1)
         ]
 
@@ -144,10 +150,15 @@ def feedback(request, provider: str, route_path: str) -> HttpResponse:
         "flow": flow,
         "feedback_url": url,
         "steps_url": steps_url,
+        # The answers that lead to these steps, as the page's first sentence names them.
+        "answers_text": ", ".join(answer.label for answer in flow.answers),
         "meta": PageMeta(
-            title=f"Feedback on how to cancel {provider_obj.name} | {SITE_NAME}",
-            description=f"Tell the editors whether the steps to cancel {provider_obj.name} "
-            "worked for you.",
+            title=gettext("Feedback on how to cancel %(name)s") % {"name": provider_obj.name}
+            + f" | {SITE_NAME}",
+            description=gettext(
+                "Tell the editors whether the steps to cancel %(name)s worked for you."
+            )
+            % {"name": provider_obj.name},
             noindex=True,
         ),
     }

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 SEARCH_LENGTH = 100  # the longest search, on the site and in the API
 
@@ -8,7 +9,9 @@ class SearchForm(forms.Form):
         max_length=SEARCH_LENGTH,
         required=False,
         strip=True,
-        error_messages={"max_length": f"Please search with at most {SEARCH_LENGTH} characters."},
+        error_messages={
+            "max_length": _("Please search with at most %(limit_value)d characters."),
+        },
     )
 
 
@@ -16,20 +19,20 @@ class GuideRequestForm(forms.Form):
     """A "Request a guide" form: what a visitor wants to cancel, kept for the editors."""
 
     name = forms.CharField(
-        label="What do you want to cancel?",
+        label=_("What do you want to cancel?"),
         max_length=120,
         strip=True,
         error_messages={
-            "required": "Please say what you want to cancel.",
-            "max_length": "Please keep the name under 120 characters.",
+            "required": _("Please say what you want to cancel."),
+            "max_length": _("Please keep the name under %(limit_value)d characters."),
         },
     )
     details = forms.CharField(
-        label="Anything that would help (optional)",
-        help_text="For example where you bought it, or the name on your bill.",
+        label=_("Anything that would help (optional)"),
+        help_text=_("For example where you bought it, or the name on your bill."),
         max_length=1000,
         required=False,
         strip=True,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"max_length": "Please keep this under 1,000 characters."},
+        error_messages={"max_length": _("Please keep this under 1,000 characters.")},
     )

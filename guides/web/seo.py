@@ -127,11 +127,9 @@ def category(request: HttpRequest, category, providers: list) -> PageMeta:
         "names": names
     }
     path = category.get_absolute_url()
-    # English reads the category in lower case ("security software"); a translation may
-    # take its name as it is written instead (German capitalises its nouns).
-    names_of = {"lowercase": category.name.lower(), "name": category.name, "site": SITE_NAME}
     return PageMeta(
-        title=_("Cancel %(lowercase)s subscriptions | %(site)s") % names_of,
+        title=_("%(name)s: cancel a subscription | %(site)s")
+        % {"name": category.name, "site": SITE_NAME},
         description=shorten(description),
         canonical=absolute(request, path),
         structured_data=[breadcrumb_list(request, [_home_crumb(), (category.name, path)])],

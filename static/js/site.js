@@ -63,13 +63,32 @@
   }
 
   suggestLanguage();
-  // The switcher and the suggestion come again with each swap of the flow or the results
-  // (an out-of-band swap), pointing at the new address.
-  document.addEventListener("htmx:oobAfterSwap", function (event) {
-    if (event.detail && event.detail.target && event.detail.target.id === "languages") {
-      suggestLanguage();
+
+  // When htmx changes the address (an answer of the flow, a search as you type), the links
+  // to this page in other languages follow it: the same path under each language's prefix,
+  // with the words of a search (cancelflow/languages.py does the same for a whole page).
+  function followAddress() {
+    const box = document.getElementById("languages");
+    if (!box) {
+      return;
     }
-  });
+    const fallback = box.dataset.defaultLanguage || "en";
+    const current = document.documentElement.lang;
+    let path = window.location.pathname;
+    if (current !== fallback && path.indexOf("/" + current + "/") === 0) {
+      path = path.slice(current.length + 1);
+    }
+    const words = new URLSearchParams(window.location.search).get("q");
+    const query = words ? "?" + new URLSearchParams({ q: words.slice(0, 100) }).toString() : "";
+    box.querySelectorAll("a[hreflang]").forEach(function (link) {
+      const code = link.getAttribute("hreflang");
+      link.setAttribute("href", (code === fallback ? "" : "/" + code) + path + query);
+    });
+  }
+
+  document.addEventListener("htmx:pushedIntoHistory", followAddress);
+  document.addEventListener("htmx:replacedInHistory", followAddress);
+  document.addEventListener("htmx:historyRestore", followAddress);
 
   // A request htmx cannot show (a page that no longer exists, a server error): load it as a
   // normal page, so the visitor sees the site's own error page instead of nothing.

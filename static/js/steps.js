@@ -7,6 +7,32 @@
   var PREFIX = "cancelflow:done:";
   var COPIED_FOR_MS = 2500;
 
+  // The words of the page's language, from Django's JavaScript catalog (jsi18n/) when the
+  // page loads it; English, as written here, when it does not.
+  function gettext(text) {
+    return window.gettext ? window.gettext(text) : text;
+  }
+
+  function pgettext(context, text) {
+    return window.pgettext ? window.pgettext(context, text) : text;
+  }
+
+  function ngettext(singular, plural, count) {
+    if (window.ngettext) {
+      return window.ngettext(singular, plural, count);
+    }
+    return count === 1 ? singular : plural;
+  }
+
+  function interpolate(format, values) {
+    if (window.interpolate) {
+      return window.interpolate(format, values, true);
+    }
+    return format.replace(/%\((\w+)\)s/g, function (match, name) {
+      return String(values[name]);
+    });
+  }
+
   function storageKey() {
     return PREFIX + window.location.pathname;
   }
@@ -34,9 +60,12 @@
 
   function progressText(done, total) {
     if (done === total) {
-      return "All " + total + " steps done";
+      return interpolate(
+        ngettext("All %(total)s step done", "All %(total)s steps done", total),
+        { total: total },
+      );
     }
-    return done + " of " + total + " done";
+    return interpolate(gettext("%(done)s of %(total)s done"), { done: done, total: total });
   }
 
   // The steps of a flow (not the reference lists on a channel page) get a "Done" box each.
@@ -87,8 +116,8 @@
       label.htmlFor = box.id;
       var hidden = document.createElement("span");
       hidden.className = "visually-hidden";
-      hidden.textContent = " (step " + (index + 1) + ")";
-      label.append(box, " Done", hidden);
+      hidden.textContent = " " + interpolate(gettext("(step %(number)s)"), { number: index + 1 });
+      label.append(box, " " + pgettext("a step of the flow", "Done"), hidden);
       item.appendChild(label);
     });
 
@@ -134,20 +163,22 @@
       var button = document.createElement("button");
       button.type = "button";
       button.className = "copy-email button-secondary";
-      button.textContent = "Copy the email";
+      button.textContent = gettext("Copy the email");
       var status = document.createElement("span");
       status.className = "copy-status";
       status.setAttribute("role", "status");
       button.addEventListener("click", function () {
         copyText(body.textContent.trim()).then(
           function () {
-            status.textContent = "Copied. Paste it into your email.";
+            status.textContent = gettext("Copied. Paste it into your email.");
             window.setTimeout(function () {
               status.textContent = "";
             }, COPIED_FOR_MS);
           },
           function () {
-            status.textContent = "Could not copy: select the text and copy it yourself.";
+            status.textContent = gettext(
+              "Could not copy: select the text and copy it yourself.",
+            );
           },
         );
       });

@@ -64,7 +64,7 @@ def sitemap_paths(client) -> list[str]:
 
 PAGES = [
     ("/", "cancelflow: exact steps to cancel a subscription"),
-    ("/category/security-software/", "Cancel security software subscriptions | cancelflow"),
+    ("/category/security-software/", "Security software: cancel a subscription | cancelflow"),
     ("/channels/app-store/", "How to cancel anything bought on App Store | cancelflow"),
     ("/cancel/acme/", "How to cancel Acme Antivirus | cancelflow"),
     ("/cancel/acme/website/", "Cancel Acme Antivirus: Acme's website | cancelflow"),
