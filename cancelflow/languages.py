@@ -13,6 +13,8 @@ Editors' admin pages, which no cache keeps, follow their browser's language.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -52,9 +54,27 @@ class PathLanguageMiddleware:
             language = path_language(request.path_info) or settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+        finally:
+            # Nothing after the request reads or writes in its language by chance: the texts
+            # of a translated model are read and written in the active one.
+            translation.deactivate()
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+def in_source_language[**P, R](function: Callable[P, R]) -> Callable[P, R]:
+    """Run `function` with the site's own language active, whatever the request's: guide
+    files, revisions and drafts read and write the source texts (`step.title` is then the
+    English column, guides/translation.py), and name every other language's column."""
+
+    @functools.wraps(function)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with translation.override(settings.LANGUAGE_CODE):
+            return function(*args, **kwargs)
+
+    return run
 
 
 @dataclass(frozen=True)

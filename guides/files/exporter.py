@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from django.db.models import F, Q
 
+from cancelflow.languages import in_source_language
 from guides.files.documents import (
     DEFAULT_DIFFICULTY,
     DEFAULT_FIRST_QUESTION,
@@ -207,6 +208,7 @@ def _provider(provider: Provider, loaded: _Loaded) -> dict:
     return out
 
 
+@in_source_language
 def export_data(provider_slugs: Iterable[str] | None = None, *, shared: bool = True) -> dict:
     """The guides as plain data, in the shape of a guide file.
 
@@ -264,6 +266,7 @@ def export_data(provider_slugs: Iterable[str] | None = None, *, shared: bool = T
     return data
 
 
+@in_source_language
 def export_guide(provider: Provider) -> dict:
     """One guide row, a live guide or a draft of changes to one, as a document holding it
     alone (no categories, no channels): what a guide revision stores
@@ -272,6 +275,7 @@ def export_guide(provider: Provider) -> dict:
     return {"providers": [_provider(provider, loaded)]}
 
 
+@in_source_language
 def export_channel(channel: PurchaseChannel) -> dict:
     """One whole channel row, a live channel or a draft of changes to one, with its variants,
     as a document holding it alone: what a channel revision stores (channel_publishing.py)."""

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from cancelflow.languages import in_source_language
 from guides.caching import content_version
 from guides.files.documents import (
     DEFAULT_STATUS,
@@ -46,6 +47,7 @@ def _exists(key: str, entry: dict) -> bool:
 ENTRY_KIND = {"categories": "category", "channels": "channel", "providers": "provider"}
 
 
+@in_source_language
 def import_documents(
     documents: list[Document],
     *,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from cancelflow.languages import in_source_language
 from guides.caching import content_version
 from guides.files.documents import (
     DEFAULT_DIFFICULTY,
@@ -294,6 +295,7 @@ class Importer(RowWriter):
         )
 
 
+@in_source_language
 def load_channel(data: dict, into: PurchaseChannel) -> Report:
     """Load a document holding one channel (exporter.export_channel) into the whole channel
     row `into`, in place, as `load_guide` loads a guide; GuideImportError on any fault."""
@@ -308,6 +310,7 @@ def load_channel(data: dict, into: PurchaseChannel) -> Report:
     return importer.report
 
 
+@in_source_language
 def load_guide(data: dict, into: Provider, *, status: str) -> Report:
     """Load a document holding one guide (guides/files/exporter.py export_guide) into the row
     `into`, as `import_documents` would load it into the guide of its slug: what the

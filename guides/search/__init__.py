@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from cancelflow.languages import in_source_language
 from guides.models import Provider
 from guides.search import database, index
 from guides.search.database import MAX_RESULTS, suggested_categories
@@ -23,6 +24,7 @@ from guides.search.scoring import Query, normalise
 __all__ = ["MAX_RESULTS", "search_providers", "suggested_categories"]
 
 
+@in_source_language  # names and aliases as written in English, whatever the page's language
 def search_providers(
     text: str, limit: int = MAX_RESULTS, *, include_drafts: bool = False
 ) -> list[Provider]:

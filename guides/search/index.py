@@ -38,6 +38,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import combinations, islice
 
+from cancelflow.languages import in_source_language
 from guides.caching import memory
 from guides.models import Category, Provider
 from guides.search.database import MAX_RESULTS, RESULT_FIELDS
@@ -173,6 +174,7 @@ class SearchIndex:
             self.heads[limit] = {key: tuple(heads) for key, heads in by_subsequence.items()}
 
     @classmethod
+    @in_source_language  # the same index for every language's pages
     def build(cls) -> SearchIndex:
         """The index of the published providers: one query."""
         providers = Provider.objects.published().select_related("category")

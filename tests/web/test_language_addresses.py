@@ -8,7 +8,10 @@ from urllib.parse import urlparse
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
+from guides.files.exporter import dumps, export_data
+from guides.models import Category, Step
 from tests.web.test_seo import SITEMAP_NS, sitemap_paths
 
 SAMPLE = "tests/data/sample.yaml"
@@ -217,3 +220,21 @@ def test_the_switcher_keeps_a_search_but_no_other_query(client, sample):
     assert links["de"] == "/de/request/"
     links = switcher(client.get("/search/", {"q": "acme " + "z" * 500}).content.decode())
     assert links["fr"] == "/fr/search/?q=acme+" + "z" * 95
+
+
+# -- the texts of a guide: English is their source ------------------------------------------
+
+
+def test_a_request_leaves_no_language_behind(client, sample):
+    client.get("/de/cancel/acme/")
+    assert translation.get_language() == "en"
+
+
+def test_guide_files_load_english_whatever_language_is_active(db):
+    with translation.override("de"):
+        call_command("import_guides", SAMPLE, verbosity=0)
+        exported = dumps(export_data())
+    category = Category.objects.get(slug="security-software")
+    assert category.name_en == "Security software" and not category.name_de
+    assert Step.objects.filter(title_en="Open Your Memberships and Subscriptions").exists()
+    assert exported == dumps(export_data())  # read in English too
