@@ -24,6 +24,7 @@ from guides.files.documents import (
     DEFAULT_STATUS,
     DEFAULT_STEP_KIND,
 )
+from guides.files.translations import texts_of
 from guides.models import (
     Category,
     OfficialContact,
@@ -52,7 +53,7 @@ def _lines(text: str) -> list[str]:
 
 def _put(out: dict, key: str, value, default=None) -> None:
     """Set `key` unless `value` is what the importer assumes when the key is left out."""
-    if value is None or value == default or value in ("", []):
+    if value is None or value == default or value in ("", [], {}):
         return
     out[key] = value
 
@@ -63,6 +64,7 @@ def _contact(contact: OfficialContact) -> dict:
     _put(out, "region", contact.region)
     out["source_url"] = contact.source_url
     _put(out, "verified_on", contact.verified_on)
+    _put(out, "translations", texts_of(contact))
     return out
 
 
@@ -79,6 +81,7 @@ def _step(step: Step) -> dict:
         out["email"] = {"subject": step.email_subject}
         _put(out["email"], "body", step.email_body)
     _put(out, "source_url", step.source_url)
+    _put(out, "translations", texts_of(step))
     return out
 
 
@@ -86,12 +89,14 @@ def _note(note: ProviderNote) -> dict:
     out = {"kind": note.kind, "title": note.title}
     _put(out, "body", note.body)
     _put(out, "source_url", note.source_url)
+    _put(out, "translations", texts_of(note))
     return out
 
 
 def _question(question: Question) -> dict:
     out = {"question": question.question, "answer": question.answer}
     _put(out, "source_url", question.source_url)
+    _put(out, "translations", texts_of(question))
     return out
 
 
@@ -164,6 +169,7 @@ def _channel(channel: PurchaseChannel, variants: list[PurchaseChannel], loaded: 
         _put(out, "variant_question", channel.variant_question)
     _put(out, "sources", _lines(channel.sources))
     _put(out, "last_verified_on", channel.last_verified_on)
+    _put(out, "translations", texts_of(channel))
     _put(out, "contacts", _contacts(loaded.contacts_by_channel[channel.pk]))
     _put(out, "steps", [_step(s) for s in _ordered(loaded.steps_by_channel[channel.pk])])
     if parent is None:
@@ -182,6 +188,7 @@ def _route(route: Route, loaded: _Loaded) -> dict:
             out["channel"] = channel.slug
     _put(out, "question", route.question)
     _put(out, "channel_steps_first", route.channel_steps_first, True)
+    _put(out, "translations", texts_of(route))
     _put(out, "steps", [_step(s) for s in _ordered(loaded.steps_by_route[route.pk])])
     children = _ordered(loaded.children[(route.provider_id, route.pk)])
     _put(out, "routes", [_route(child, loaded) for child in children])
@@ -200,6 +207,7 @@ def _provider(provider: Provider, loaded: _Loaded) -> dict:
     _put(out, "popular", provider.popular, False)
     _put(out, "last_verified_on", provider.last_verified_on)
     _put(out, "sources", provider.source_list)
+    _put(out, "translations", texts_of(provider))
     _put(out, "contacts", _contacts(loaded.contacts_by_provider[provider.pk]))
     _put(out, "notes", [_note(n) for n in _ordered(loaded.notes[provider.pk])])
     _put(out, "questions", [_question(q) for q in _ordered(loaded.questions[provider.pk])])
@@ -290,6 +298,7 @@ def export_channel(channel: PurchaseChannel) -> dict:
 def _category(category: Category) -> dict:
     out = {"slug": category.slug, "name": category.name}
     _put(out, "description", category.description)
+    _put(out, "translations", texts_of(category))
     return out
 
 

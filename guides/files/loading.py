@@ -19,6 +19,7 @@ from guides.files.documents import (
 )
 from guides.files.report import Report
 from guides.files.rows import Owner, RowWriter, parse_date
+from guides.files.translations import columns_of
 from guides.files.validation import check_documents
 from guides.models import (
     Category,
@@ -39,7 +40,11 @@ class Importer(RowWriter):
 
     def category(self, entry: dict, where: Where) -> None:
         obj = Category.objects.filter(slug=entry["slug"]).first() or Category(slug=entry["slug"])
-        values = {"name": entry["name"], "description": entry.get("description", "")}
+        values = {
+            "name": entry["name"],
+            "description": entry.get("description", ""),
+            **columns_of(Category, entry),
+        }
         key = ("category", entry["slug"])
         self._save(obj, where, values, kind="category", label=entry["slug"], entry=key)
 
@@ -76,6 +81,7 @@ class Importer(RowWriter):
             "sources": "\n".join(entry.get("sources", [])),
             "last_verified_on": parse_date(entry.get("last_verified_on")),
             "position": entry.get("position", 0) if parent is None else position,
+            **columns_of(PurchaseChannel, entry),
         }
         kind = "variant" if parent else "channel"
         if not self._save(obj, where, values, kind=kind, label=label, entry=key):
@@ -128,6 +134,7 @@ class Importer(RowWriter):
             "popular": entry.get("popular", False),
             "last_verified_on": parse_date(entry.get("last_verified_on")),
             "sources": "\n".join(entry.get("sources", [])),
+            **columns_of(Provider, entry),
         }
         key = ("provider", entry["slug"])
         if not self._save(obj, where, values, kind="provider", label=entry["slug"], entry=key):
@@ -147,6 +154,7 @@ class Importer(RowWriter):
                 "title": note["title"],
                 "body": note.get("body", ""),
                 "source_url": note.get("source_url", ""),
+                **columns_of(ProviderNote, note),
             },
         )
         self.ordered(
@@ -161,6 +169,7 @@ class Importer(RowWriter):
                 "question": q["question"],
                 "answer": q["answer"],
                 "source_url": q.get("source_url", ""),
+                **columns_of(Question, q),
             },
         )
         self.routes(obj, None, entry.get("routes", []), where, key, entry["slug"])
@@ -217,6 +226,7 @@ class Importer(RowWriter):
                 "position": index + 1,
                 "question": entry.get("question", ""),
                 "channel_steps_first": entry.get("channel_steps_first", True),
+                **columns_of(Route, entry),
             }
             if not self._save(route, here, values, kind="route", label=label, entry=key):
                 continue
@@ -243,6 +253,7 @@ class Importer(RowWriter):
                 "region": entry.get("region", ""),
                 "source_url": entry["source_url"],
                 "verified_on": parse_date(entry.get("verified_on")),
+                **columns_of(OfficialContact, entry),
             }
             label = f"{entry['value']} of {owner}"
             if self._save(obj, here, values, kind="contact", label=label, entry=owner.entry):
@@ -288,6 +299,7 @@ class Importer(RowWriter):
                 "email_subject": email.get("subject", ""),
                 "email_body": email.get("body", ""),
                 "source_url": step.get("source_url", ""),
+                **columns_of(Step, step),
             }
 
         self.ordered(

@@ -58,7 +58,7 @@ class RowWriter:
                 current, new = getattr(obj, model_field.attname), value.pk if value else None
             else:
                 current, new = getattr(obj, name), value
-            if current != new:
+            if current != new and not (_empty(current) and _empty(new)):
                 setattr(obj, name, value)
                 changed.append(name)
         if not (created or changed):
@@ -127,6 +127,11 @@ class RowWriter:
                 Change("deleted", kind, f"{index} of {owner}", (), owner.entry)
             )
             row.delete()
+
+
+def _empty(value) -> bool:
+    """No text: a translation column holds None or "" alike (guides/files/translations.py)."""
+    return value is None or value == ""
 
 
 def parse_date(value: str | None) -> datetime.date | None:
