@@ -9,8 +9,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -19,11 +18,12 @@ from django_otp import login as otp_login
 from . import twofactor
 from .forms import CodeForm
 
-WRONG_CODE = _(
+# In English, marked for the catalog; the views translate them when they say them.
+WRONG_CODE = gettext_noop(
     "That code did not work. Check that the time on your phone is right and try the newest "
     "code, or use one of your recovery codes."
 )
-TOO_MANY = _("Too many wrong codes in a row. Please wait a moment, then try again.")
+TOO_MANY = gettext_noop("Too many wrong codes in a row. Please wait a moment, then try again.")
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -78,7 +78,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             request.session.cycle_key()
             return redirect(_next_url(request))
-        form.add_error("code", TOO_MANY if throttled else WRONG_CODE)
+        form.add_error("code", gettext(TOO_MANY if throttled else WRONG_CODE))
     return TemplateResponse(
         request,
         "accounts/verify.html",
@@ -121,7 +121,7 @@ def setup(request: HttpRequest) -> HttpResponse:
                 "accounts/recovery_codes.html",
                 _context(request, gettext("Your recovery codes"), codes=codes),
             )
-        form.add_error("code", WRONG_CODE if allowed else TOO_MANY)
+        form.add_error("code", gettext(WRONG_CODE if allowed else TOO_MANY))
     return TemplateResponse(
         request,
         "accounts/setup.html",
