@@ -125,7 +125,7 @@ class Conflict:
                 gettext("<strong>Not saved: since you opened this page,</strong> {changes}."),
                 changes="; ".join(self.items) or gettext("it was changed"),
             )
-        parts = [head]
+        parts: list[str] = [head]  # safe HTML, or plain text that the join escapes
         if self.clashes:
             parts.append(
                 format_html(
@@ -293,7 +293,7 @@ def reconcile(
     clash_lines = []
     for field_label, label, text in clashes:
         name = who(label)
-        values = {
+        said = {
             "field": field_label,
             "row": label,
             "who": name,
@@ -309,7 +309,7 @@ def reconcile(
                 "You and %(who)s both changed the %(field)s of %(row)s: your text is kept "
                 "below. Theirs is: “%(text)s”"
             )
-        clash_lines.append(line % values)
+        clash_lines.append(line % said)
     return data, Conflict(items, clash_lines, stale_token=stale)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -10,10 +12,12 @@ from guides.text import phones
 
 
 class NoteKind(models.TextChoices):
-    BEFORE = "before", _("Before you cancel")
-    AFTER = "after", _("After you cancel")
-    REFUND = "refund", _("Refunds")
-    ALTERNATIVE = "alternative", _("Alternatives to cancelling")
+    # Lazy labels, translated where they are shown; typed as str for the pages that take a
+    # kind's label as a heading (guides/flow/guide.py's note_sections).
+    BEFORE = "before", cast(str, _("Before you cancel"))
+    AFTER = "after", cast(str, _("After you cancel"))
+    REFUND = "refund", cast(str, _("Refunds"))
+    ALTERNATIVE = "alternative", cast(str, _("Alternatives to cancelling"))
 
 
 class ProviderNote(VisibleText):
