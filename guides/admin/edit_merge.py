@@ -293,12 +293,8 @@ def reconcile(
     clash_lines = []
     for field_label, label, text in clashes:
         name = who(label)
-        said = {
-            "field": field_label,
-            "row": label,
-            "who": name,
-            "text": Truncator(text).chars(300),
-        }
+        said = {"field": field_label, "row": label, "who": name}
+        said["text"] = Truncator(text).chars(300)
         if name.startswith(_you()):
             line = gettext(
                 "You changed the %(field)s of %(row)s in another tab too: your text is kept "

@@ -24,22 +24,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import reversion
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_noop
 from reversion.errors import RevertError
 from reversion.models import Version
 
 from guides.models import OfficialContact, Provider, PurchaseChannel, Route, Step
 from guides.publishing import channels as channel_publishing
 from guides.publishing import revisions as publishing
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
+from guides.publishing.naming import describe
 
 # What may be undone, and where each sits (left alone by an undo).
 PLACE_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
@@ -237,7 +234,7 @@ class Plan:
 
     @property
     def untouched(self) -> str:
-        return str(UNTOUCHED.get(type(self.obj), _("Nothing else is touched.")))
+        return gettext(UNTOUCHED.get(type(self.obj), gettext_noop("Nothing else is touched.")))
 
     @property
     def into_draft(self) -> str:
@@ -249,42 +246,17 @@ class Plan:
         ) % {"guide": self.target.live.name}
 
 
-UNTOUCHED: dict[type[models.Model], StrOrPromise] = {
-    Step: _("Other steps, answers and contacts are not touched."),
-    Route: _("Its steps, the answers below it and the rest of the guide are not touched."),
-    PurchaseChannel: _("Its standard steps, variants and contacts are not touched."),
-    OfficialContact: _("Other contacts, and the steps that show this one, are not touched."),
+# In English, marked for the catalog: Plan.untouched translates one when it is shown.
+UNTOUCHED: dict[type[models.Model], str] = {
+    Step: gettext_noop("Other steps, answers and contacts are not touched."),
+    Route: gettext_noop(
+        "Its steps, the answers below it and the rest of the guide are not touched."
+    ),
+    PurchaseChannel: gettext_noop("Its standard steps, variants and contacts are not touched."),
+    OfficialContact: gettext_noop(
+        "Other contacts, and the steps that show this one, are not touched."
+    ),
 }
-
-
-def describe(obj) -> str:
-    """The object, named as an editor finds it: "step 2 “Open Billing” of answer “Website”"."""
-    if isinstance(obj, Step):
-        if obj.route is not None:
-            return gettext("step %(position)s “%(title)s” of answer “%(answer)s”") % {
-                "position": obj.position,
-                "title": obj.title,
-                "answer": obj.route.label,
-            }
-        return gettext("standard step %(position)s “%(title)s” of channel “%(channel)s”") % {
-            "position": obj.position,
-            "title": obj.title,
-            "channel": obj.channel,
-        }
-    if isinstance(obj, Route):
-        values = {"answer": obj.label, "guide": obj.provider.name}
-        if obj.parent is not None:
-            values["parent"] = obj.parent.label
-            return gettext("answer “%(answer)s” (under “%(parent)s”) of “%(guide)s”") % values
-        return gettext("answer “%(answer)s” of “%(guide)s”") % values
-    if isinstance(obj, PurchaseChannel):
-        if obj.parent_id:
-            return gettext("variant “%(channel)s”") % {"channel": obj}
-        return gettext("channel “%(channel)s”") % {"channel": obj}
-    if isinstance(obj, OfficialContact):
-        owner = obj.provider if obj.provider_id else obj.channel
-        return gettext("contact “%(contact)s” of “%(owner)s”") % {"contact": obj, "owner": owner}
-    return gettext("“%(object)s”") % {"object": obj}
 
 
 def plan(obj, version: Version, user, *, target: Target | None = None) -> Plan:
