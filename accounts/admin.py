@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import LoginRecord
 
@@ -13,7 +14,7 @@ class LoginRecordAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     readonly_fields = ["user", "created_at", "device", "is_new_device"]
 
-    @admin.display(description="device")
+    @admin.display(description=_("device"))
     def short_device(self, record: LoginRecord) -> str:
         return record.device[:12]
 

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib import auth, messages
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import ngettext
 
 from . import twofactor
 
@@ -50,8 +51,14 @@ class StaffIdleTimeoutMiddleware:
                     minutes = max(1, round(settings.STAFF_SESSION_IDLE_SECONDS / 60))
                     messages.info(
                         request,
-                        f"You were signed out after {minutes} minutes without activity, "
-                        "to keep your account safe. Please sign in again.",
+                        ngettext(
+                            "You were signed out after %(minutes)s minute without activity, "
+                            "to keep your account safe. Please sign in again.",
+                            "You were signed out after %(minutes)s minutes without activity, "
+                            "to keep your account safe. Please sign in again.",
+                            minutes,
+                        )
+                        % {"minutes": minutes},
                     )
                     return redirect(_login_url(request))
         return self.get_response(request)

@@ -5,19 +5,22 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class LoginRecord(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_records"
     )
-    created_at = models.DateTimeField("when", auto_now_add=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
     device = models.CharField(
         max_length=64,
-        help_text="A keyed hash of the browser and its coarse network: no address is stored.",
+        help_text=_("A keyed hash of the browser and its coarse network: no address is stored."),
     )
     is_new_device = models.BooleanField(
-        "new device", default=False, help_text="The first login of this user from this device."
+        _("new device"),
+        default=False,
+        help_text=_("The first login of this user from this device."),
     )
 
     class Meta:

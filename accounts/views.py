@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -17,11 +18,12 @@ from django_otp import login as otp_login
 from . import twofactor
 from .forms import CodeForm
 
-WRONG_CODE = (
+# In English, marked for the catalog; the views translate them when they say them.
+WRONG_CODE = gettext_noop(
     "That code did not work. Check that the time on your phone is right and try the newest "
     "code, or use one of your recovery codes."
 )
-TOO_MANY = "Too many wrong codes in a row. Please wait a moment, then try again."
+TOO_MANY = gettext_noop("Too many wrong codes in a row. Please wait a moment, then try again.")
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -76,11 +78,11 @@ def verify(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             request.session.cycle_key()
             return redirect(_next_url(request))
-        form.add_error("code", TOO_MANY if throttled else WRONG_CODE)
+        form.add_error("code", gettext(TOO_MANY if throttled else WRONG_CODE))
     return TemplateResponse(
         request,
         "accounts/verify.html",
-        _context(request, "Enter your sign-in code", form=form),
+        _context(request, gettext("Enter your sign-in code"), form=form),
         status=400 if form.errors else 200,
     )
 
@@ -101,7 +103,9 @@ def setup(request: HttpRequest) -> HttpResponse:
                 reverse("accounts:verify") + "?" + urlencode({"next": _next_url(request)})
             )
         return TemplateResponse(
-            request, "accounts/setup_done.html", _context(request, "Two-factor sign-in is on")
+            request,
+            "accounts/setup_done.html",
+            _context(request, gettext("Two-factor sign-in is on")),
         )
     device = twofactor.pending_totp(user)
     form = CodeForm(request.POST or None)
@@ -115,15 +119,15 @@ def setup(request: HttpRequest) -> HttpResponse:
             return TemplateResponse(
                 request,
                 "accounts/recovery_codes.html",
-                _context(request, "Your recovery codes", codes=codes),
+                _context(request, gettext("Your recovery codes"), codes=codes),
             )
-        form.add_error("code", WRONG_CODE if allowed else TOO_MANY)
+        form.add_error("code", gettext(WRONG_CODE if allowed else TOO_MANY))
     return TemplateResponse(
         request,
         "accounts/setup.html",
         _context(
             request,
-            "Set up two-factor sign-in",
+            gettext("Set up two-factor sign-in"),
             form=form,
             secret=twofactor.secret_base32(device),
             otpauth_uri=device.config_url,

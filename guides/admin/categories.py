@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, TypedDict
 
 from django.contrib import admin
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
 from guides.admin.mixins import EditorAdmin
 from guides.models import Category
@@ -28,6 +29,6 @@ class CategoryAdmin(EditorAdmin):
         qs = super().get_queryset(request).annotate(provider_count=Count("providers"))
         return qs.order_by(*(Category._meta.ordering or ()))
 
-    @admin.display(description="Providers", ordering="provider_count")
+    @admin.display(description=_("Providers"), ordering="provider_count")
     def provider_count(self, category: WithAnnotations[Category, CategoryCounts]) -> int:
         return category.provider_count

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from guides.admin.publishing import PublishForm
@@ -82,9 +83,12 @@ class ChannelPublishingMixin(_ChannelAdmin):
         draft = channel_publishing.start_channel_draft(live)
         self.message_user(
             request,
-            f"This is a draft of changes to the channel “{live}”. Visitors of every guide that "
-            "uses it keep reading the live channel until a Publisher who did not change the "
-            "draft reviews and publishes it.",
+            gettext(
+                "This is a draft of changes to the channel “%(channel)s”. Visitors of every "
+                "guide that uses it keep reading the live channel until a Publisher who did not "
+                "change the draft reviews and publishes it."
+            )
+            % {"channel": live},
             messages.INFO,
         )
         return HttpResponseRedirect(_change_url(draft))
@@ -95,7 +99,10 @@ class ChannelPublishingMixin(_ChannelAdmin):
             open_draft = PurchaseChannel.objects.filter(draft_of=draft).first()
             if open_draft is None:
                 self.message_user(
-                    request, f"“{draft}” has no draft of changes to review.", messages.INFO
+                    request,
+                    gettext("“%(channel)s” has no draft of changes to review.")
+                    % {"channel": draft},
+                    messages.INFO,
                 )
                 return HttpResponseRedirect(_change_url(draft))
             draft = open_draft
@@ -111,13 +118,19 @@ class ChannelPublishingMixin(_ChannelAdmin):
             except PublishRefused as exc:
                 form.add_error(None, str(exc))
             else:
-                alone = " alone, as a superuser: recorded as not reviewed" * bool(
-                    revision.published_alone
-                )
+                if revision.published_alone:
+                    done = gettext(
+                        "Published the channel “%(channel)s” alone, as a superuser: recorded as "
+                        "not reviewed: revision %(number)s is what visitors read now."
+                    )
+                else:
+                    done = gettext(
+                        "Published the channel “%(channel)s”: revision %(number)s is what "
+                        "visitors read now."
+                    )
                 self.message_user(
                     request,
-                    f"Published the channel “{revision.channel}”{alone}: revision "
-                    f"{revision.number} is what visitors read now.",
+                    done % {"channel": revision.channel, "number": revision.number},
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(
@@ -126,7 +139,7 @@ class ChannelPublishingMixin(_ChannelAdmin):
         context = self._context(
             request,
             draft,
-            f"Review the channel “{draft}” before publishing",
+            gettext("Review the channel “%(channel)s” before publishing") % {"channel": draft},
             review=channel_publishing.channel_review(draft),
             form=form,
             decision=decision,
@@ -140,7 +153,7 @@ class ChannelPublishingMixin(_ChannelAdmin):
         context = self._context(
             request,
             live,
-            f"Revisions of the channel “{live}”",
+            gettext("Revisions of the channel “%(channel)s”") % {"channel": live},
             revisions=list(revisions),
             draft=PurchaseChannel.objects.filter(draft_of=live).first(),
         )

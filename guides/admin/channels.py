@@ -11,6 +11,8 @@ from django.contrib.admin.utils import unquote
 from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from guides.admin.channel_publishing import ChannelPublishingMixin
 from guides.admin.contacts import ContactInline
@@ -46,13 +48,13 @@ class VariantInline(OrderedTabularInline):
     fields = ["position", "name", "slug", "kind", "hint", "online", "website"]
     prepopulated_fields = {"slug": ["name"]}
     show_change_link = True
-    verbose_name = "variant"
-    verbose_name_plural = "variants (open one to edit its own steps)"
+    verbose_name = _("variant")
+    verbose_name_plural = _("variants (open one to edit its own steps)")
 
 
 class ChannelStepInline(StepInline):
     fk_name = "channel"
-    verbose_name_plural = "standard steps (open one for its email template and source)"
+    verbose_name_plural = _("standard steps (open one for its email template and source)")
 
 
 class ChannelContactInline(ContactInline):
@@ -76,13 +78,13 @@ class PurchaseChannelAdmin(ChannelPublishingMixin, EditorAdmin):
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
         (None, {"fields": ["name", "slug", "parent", "kind", "position"]}),
-        ("What visitors read", {"fields": ["hint", "website", "online", "variant_question"]}),
-        ("Verification", {"fields": ["last_verified_on", "sources"]}),
-        ("Where visitors see it", {"fields": ["reach"]}),
+        (_("What visitors read"), {"fields": ["hint", "website", "online", "variant_question"]}),
+        (_("Verification"), {"fields": ["last_verified_on", "sources"]}),
+        (_("Where visitors see it"), {"fields": ["reach"]}),
     ]
     readonly_fields = ["reach"]
 
-    @admin.display(description="Shown on")
+    @admin.display(description=_("Shown on"))
     def reach(self, channel: PurchaseChannel):
         """Every answer page that shows this channel's steps: what a change here reaches."""
         if channel.pk is None:
@@ -94,9 +96,14 @@ class PurchaseChannelAdmin(ChannelPublishingMixin, EditorAdmin):
             ((leaf.url, provider.name, ", ".join(leaf.answers)) for provider, leaf in found.pages),
         )
         return format_html(
-            "<p><strong>{}</strong>: a change to this channel's steps reaches all of them.</p>"
-            "<ul>{}</ul>",
-            str(found),
+            "<p>{}</p><ul>{}</ul>",
+            format_html(
+                gettext(
+                    "<strong>{pages}</strong>: a change to this channel's steps reaches all "
+                    "of them."
+                ),
+                pages=str(found),
+            ),
             items,
         )
 
@@ -123,13 +130,13 @@ class PurchaseChannelAdmin(ChannelPublishingMixin, EditorAdmin):
             queryset = queryset.live() if live else queryset.drafts()
         return queryset, duplicates
 
-    @admin.display(description="Status")
+    @admin.display(description=_("Status"))
     def state(self, channel: WithAnnotations[PurchaseChannel, ChannelCounts]) -> str:
         if channel.draft_of_id:
-            return "Draft of changes"
+            return gettext("Draft of changes")
         if channel.parent_id:
-            return "Variant"
-        return "Live, draft open" if channel.has_draft else "Live"
+            return gettext("Variant")
+        return gettext("Live, draft open") if channel.has_draft else gettext("Live")
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         channel = None
@@ -164,6 +171,6 @@ class PurchaseChannelAdmin(ChannelPublishingMixin, EditorAdmin):
             parent.queryset = tops
         return form
 
-    @admin.display(description="Standard steps", ordering="step_count")
+    @admin.display(description=_("Standard steps"), ordering="step_count")
     def step_count(self, channel: WithAnnotations[PurchaseChannel, ChannelCounts]) -> int:
         return channel.step_count

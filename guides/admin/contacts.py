@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.db import transaction
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from guides.admin.mixins import EditorAdmin, LockedWhenLive, StatedLimits
 from guides.models import OfficialContact
@@ -29,18 +31,18 @@ class OfficialContactAdmin(EditorAdmin):
     actions = ["verify"]
     fieldsets = [
         (
-            "Belongs to",
+            _("Belongs to"),
             {
                 "fields": ["provider", "channel"],
-                "description": "A contact belongs to one provider or to one channel.",
+                "description": _("A contact belongs to one provider or to one channel."),
             },
         ),
         (None, {"fields": ["kind", "label", "value", "region"]}),
         (
-            "Verification",
+            _("Verification"),
             {
                 "fields": ["source_url", "verified_on", "verified_by"],
-                "description": (
+                "description": _(
                     "A Publisher who neither created nor changed this contact verifies it with "
                     "the Verify action of the contact list, after checking it on its source. "
                     "Any change to it asks for a new verification."
@@ -52,17 +54,26 @@ class OfficialContactAdmin(EditorAdmin):
     def has_verify_permission(self, request) -> bool:
         return request.user.has_perm(verification.VERIFY_PERMISSION)
 
-    @admin.action(permissions=["verify"], description="Verify: checked on its official source")
+    @admin.action(permissions=["verify"], description=_("Verify: checked on its official source"))
     @transaction.atomic
     def verify(self, request, queryset):
         for contact in queryset.select_related("provider", "channel__parent"):
             reason = verification.verify(contact, request.user)
             if reason:
-                self.message_user(request, f"Not verified: {contact}. {reason}", messages.ERROR)
+                self.message_user(
+                    request,
+                    gettext("Not verified: %(contact)s. %(reason)s")
+                    % {"contact": contact, "reason": reason},
+                    messages.ERROR,
+                )
             else:
-                self.message_user(request, f"Verified by you today: {contact}.", messages.SUCCESS)
+                self.message_user(
+                    request,
+                    gettext("Verified by you today: %(contact)s.") % {"contact": contact},
+                    messages.SUCCESS,
+                )
 
-    @admin.display(description="Belongs to")
+    @admin.display(description=_("Belongs to"))
     def owner(self, contact: OfficialContact) -> str:
         return str(contact.provider if contact.provider_id else contact.channel)
 

@@ -19,6 +19,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 from reversion.models import Version
 
 from guides.admin.edit_page import MOVE_FIELDS, Loaded, Part, Row, digest, normalise
@@ -28,10 +29,15 @@ from guides.admin.edit_page import MOVE_FIELDS, Loaded, Part, Row, digest, norma
 
 def _name(user, me) -> str:
     if user is None:
-        return "someone (not recorded: an import or a script)"
+        return gettext("someone (not recorded: an import or a script)")
     if me is not None and user.pk == me.pk:
-        return "you, in another tab"
+        return _you()
     return user.get_username()
+
+
+def _you() -> str:
+    """How a change made by the editor themselves, in another tab, names them."""
+    return gettext("you, in another tab")
 
 
 def authors(refs: set[tuple[str, str]], since: datetime.datetime, me) -> dict[tuple, list[str]]:
@@ -63,8 +69,30 @@ def authors(refs: set[tuple[str, str]], since: datetime.datetime, me) -> dict[tu
 
 def _who(names: list[str]) -> str:
     if not names:
-        return "someone"
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        return gettext("someone")
+    if len(names) == 1:
+        return names[0]
+    return gettext("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
+
+
+def _event(who: str, verb: str, label: str, detail: str) -> str:
+    """One line of what happened: "alice changed step 2 “Open Settings” (title)"."""
+    values = {"who": who, "row": label, "detail": detail}
+    if detail:
+        sentences = {
+            "added": gettext("%(who)s added %(row)s (%(detail)s)"),
+            "deleted": gettext("%(who)s deleted %(row)s (%(detail)s)"),
+            "moved": gettext("%(who)s moved %(row)s (%(detail)s)"),
+            "changed": gettext("%(who)s changed %(row)s (%(detail)s)"),
+        }
+    else:
+        sentences = {
+            "added": gettext("%(who)s added %(row)s"),
+            "deleted": gettext("%(who)s deleted %(row)s"),
+            "moved": gettext("%(who)s moved %(row)s"),
+            "changed": gettext("%(who)s changed %(row)s"),
+        }
+    return sentences[verb] % values
 
 
 # Comparing and merging ---------------------------------------------------------------------------
@@ -78,20 +106,26 @@ class Conflict:
 
     def message(self):
         if self.stale_token:
-            head = mark_safe(  # a constant text
-                "<strong>Not saved:</strong> this form did not say when it was opened (an old "
-                "page, or one that was changed on the way), so it could overwrite changes made "
-                "since. Your text is kept below: compare it with the current version (History), "
-                "then save again."
+            head = mark_safe(  # a constant text (or its translation)
+                gettext(
+                    "<strong>Not saved:</strong> this form did not say when it was opened (an "
+                    "old page, or one that was changed on the way), so it could overwrite "
+                    "changes made since. Your text is kept below: compare it with the current "
+                    "version (History), then save again."
+                )
             )
             if self.items:
-                head = format_html("{} Meanwhile, {}.", head, "; ".join(self.items))
+                head = format_html(
+                    gettext("{head} Meanwhile, {changes}."),
+                    head=head,
+                    changes="; ".join(self.items),
+                )
         else:
             head = format_html(
-                "<strong>Not saved: since you opened this page,</strong> {}.",
-                "; ".join(self.items) or "it was changed",
+                gettext("<strong>Not saved: since you opened this page,</strong> {changes}."),
+                changes="; ".join(self.items) or gettext("it was changed"),
             )
-        parts = [head]
+        parts: list[str] = [head]  # safe HTML, or plain text that the join escapes
         if self.clashes:
             parts.append(
                 format_html(
@@ -100,13 +134,17 @@ class Conflict:
                 )
             )
         if not self.stale_token:
-            parts.append(
-                format_html(
+            if self.clashes:
+                kept = gettext(
                     "Your text is kept below, with their changes wherever you had not changed "
-                    "the same field: compare, then save again{}.",
-                    " to overwrite theirs with yours" if self.clashes else "",
+                    "the same field: compare, then save again to overwrite theirs with yours."
                 )
-            )
+            else:
+                kept = gettext(
+                    "Your text is kept below, with their changes wherever you had not changed "
+                    "the same field: compare, then save again."
+                )
+            parts.append(kept)
         return format_html(
             "<div id='cf-conflict'>{}</div>", format_html_join(" ", "{}", ((p,) for p in parts))
         )
@@ -217,12 +255,14 @@ def reconcile(
                     (
                         "deleted",
                         label,
-                        "you had changed it, so your text of it is kept below "
-                        "as a new row: remove that row if it should stay deleted",
+                        gettext(
+                            "you had changed it, so your text of it is kept below "
+                            "as a new row: remove that row if it should stay deleted"
+                        ),
                     )
                 )
             else:
-                events.append(("deleted", label, "it is no longer in the form"))
+                events.append(("deleted", label, gettext("it is no longer in the form")))
         for pk, current in part.rows.items():
             if pk in posted_pks or (loaded is not None and pk in before):
                 continue
@@ -232,7 +272,7 @@ def reconcile(
                 values[part.fk_name] = [part.fk_value]
             kept_initial.append(values)
             changed_refs[current.label] = (current.model, pk)
-            events.append(("added", current.label, "it is now in the form"))
+            events.append(("added", current.label, gettext("it is now in the form")))
         _write_formset(data, part, kept_initial, extra, total)
 
     if not stale and not events and not clashes:
@@ -249,21 +289,23 @@ def reconcile(
     def who(label: str) -> str:
         return _who(names.get(changed_refs.get(label, ("", "")), []) or fallback)
 
-    items = [
-        f"{who(label)} {verb} {label}" + (f" ({detail})" if detail else "")
-        for verb, label, detail in events
-    ]
+    items = [_event(who(label), verb, label, detail) for verb, label, detail in events]
     clash_lines = []
     for field_label, label, text in clashes:
         name = who(label)
-        both = (
-            f"You changed the {field_label} of {label} in another tab too"
-            if name.startswith("you,")
-            else f"You and {name} both changed the {field_label} of {label}"
-        )
-        clash_lines.append(
-            f"{both}: your text is kept below. Theirs is: “{Truncator(text).chars(300)}”"
-        )
+        said = {"field": field_label, "row": label, "who": name}
+        said["text"] = Truncator(text).chars(300)
+        if name.startswith(_you()):
+            line = gettext(
+                "You changed the %(field)s of %(row)s in another tab too: your text is kept "
+                "below. Theirs is: “%(text)s”"
+            )
+        else:
+            line = gettext(
+                "You and %(who)s both changed the %(field)s of %(row)s: your text is kept "
+                "below. Theirs is: “%(text)s”"
+            )
+        clash_lines.append(line % said)
     return data, Conflict(items, clash_lines, stale_token=stale)
 
 
@@ -352,7 +394,6 @@ def describe_changes(before: dict, after: dict, since: datetime.datetime, me) ->
     names = authors(refs, since, me)
     everyone = sorted({name for found in names.values() for name in found})
     return [
-        f"{_who(names.get((model, key.rpartition(':')[2])) or everyone)} {verb} {label}"
-        + (f" ({detail})" if detail else "")
+        _event(_who(names.get((model, key.rpartition(":")[2])) or everyone), verb, label, detail)
         for verb, label, model, key, detail in events
     ]

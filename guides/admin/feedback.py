@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from guides.admin.filters import SinceVerifiedFilter
 from guides.admin.mixins import change_url_of
@@ -62,44 +64,53 @@ class FeedbackAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False  # only visitors give feedback
 
-    @admin.display(description="Answers", ordering="route_path")
+    @admin.display(description=_("Answers"), ordering="route_path")
     def answers(self, item: Feedback):
         return format_html('<a href="{}">{}</a>', item.get_absolute_url(), item.route_path)
 
-    @admin.display(description="Step")
+    @admin.display(description=_("Step"))
     def step_about(self, item: Feedback):
         """The step a report is about, by its title and its edit link; the number is the one
         the visitor saw, which may have changed since."""
         step = item.step
         if step is None:
             if item.step_number:
-                return f"Step {item.step_number}, as the visitor saw it"
+                return gettext("Step %(number)s, as the visitor saw it") % {
+                    "number": item.step_number
+                }
             return "—"
         return format_html(
-            '<a href="{}">{}</a> (step {} as the visitor saw it)',
-            change_url_of(step),
-            step.title,
-            item.step_number or "?",
+            gettext('<a href="{url}">{title}</a> (step {number} as the visitor saw it)'),
+            url=change_url_of(step),
+            title=step.title,
+            number=item.step_number or "?",
         )
 
-    @admin.display(description="Comment")
+    @admin.display(description=_("Comment"))
     def short_comment(self, item: Feedback) -> str:
         return Truncator(item.comment).chars(80) or "—"
 
     def _mark(self, request, queryset, status: str) -> None:
         count = queryset.update(status=status)
-        label = FeedbackStatus(status).label.lower()
-        self.message_user(request, f"Marked {count} as {label}.", messages.SUCCESS)
+        if status == FeedbackStatus.FIXED:
+            done = ngettext("Marked %(count)s as fixed.", "Marked %(count)s as fixed.", count)
+        elif status == FeedbackStatus.DISMISSED:
+            done = ngettext(
+                "Marked %(count)s as dismissed.", "Marked %(count)s as dismissed.", count
+            )
+        else:
+            done = ngettext("Marked %(count)s as new.", "Marked %(count)s as new.", count)
+        self.message_user(request, done % {"count": count}, messages.SUCCESS)
 
-    @admin.action(permissions=["change"], description="Mark fixed")
+    @admin.action(permissions=["change"], description=_("Mark fixed"))
     def mark_fixed(self, request, queryset):
         self._mark(request, queryset, FeedbackStatus.FIXED)
 
-    @admin.action(permissions=["change"], description="Dismiss")
+    @admin.action(permissions=["change"], description=_("Dismiss"))
     def mark_dismissed(self, request, queryset):
         self._mark(request, queryset, FeedbackStatus.DISMISSED)
 
-    @admin.action(permissions=["change"], description="Mark new again")
+    @admin.action(permissions=["change"], description=_("Mark new again"))
     def mark_new(self, request, queryset):
         self._mark(request, queryset, FeedbackStatus.NEW)
 
@@ -117,16 +128,26 @@ class GuideRequestAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False  # only visitors ask for guides
 
-    @admin.display(description="Details")
+    @admin.display(description=_("Details"))
     def short_details(self, item: GuideRequest) -> str:
         return Truncator(item.details).chars(80) or "—"
 
-    @admin.action(permissions=["change"], description="Mark handled")
+    @admin.action(permissions=["change"], description=_("Mark handled"))
     def mark_handled(self, request, queryset):
         count = queryset.update(handled=True)
-        self.message_user(request, f"Marked {count} handled.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("Marked %(count)s handled.", "Marked %(count)s handled.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
-    @admin.action(permissions=["change"], description="Mark not handled")
+    @admin.action(permissions=["change"], description=_("Mark not handled"))
     def mark_open(self, request, queryset):
         count = queryset.update(handled=False)
-        self.message_user(request, f"Marked {count} not handled.", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("Marked %(count)s not handled.", "Marked %(count)s not handled.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 
 from guides.models import Feedback, FeedbackKind, FeedbackStatus, Provider, Route
 from guides.web.feedback import FAILURES
@@ -73,8 +74,12 @@ def success_rate(worked: int, failed: int) -> str:
     """How often the steps worked, of the visitors who said: "75% (3 of 4)"."""
     answered = worked + failed
     if not answered:
-        return "No answers yet"
-    return f"{round(100 * worked / answered)}% ({worked} of {answered})"
+        return gettext("No answers yet")
+    return gettext("%(percent)s%% (%(worked)s of %(answered)s)") % {
+        "percent": round(100 * worked / answered),
+        "worked": worked,
+        "answered": answered,
+    }
 
 
 def route_readout(provider: Provider) -> list[dict]:

@@ -4,12 +4,17 @@ channel or variant, what a step belongs to."""
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.contrib import admin
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from guides.admin import feedback_readout
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 STALE_AFTER = datetime.timedelta(days=180)
 
@@ -21,15 +26,15 @@ def stale_q() -> Q:
 
 
 class VerifiedFilter(admin.SimpleListFilter):
-    title = "last verified"
+    title = _("last verified")
     parameter_name = "verified"
 
     def lookups(self, request, model_admin):
         return [
-            ("due", "Due: never, or over 180 days ago"),
-            ("recent", "In the last 180 days"),
-            ("stale", "Over 180 days ago"),
-            ("never", "Never"),
+            ("due", _("Due: never, or over 180 days ago")),
+            ("recent", _("In the last 180 days")),
+            ("stale", _("Over 180 days ago")),
+            ("never", _("Never")),
         ]
 
     def queryset(self, request, queryset):
@@ -48,7 +53,7 @@ class VerifiedFilter(admin.SimpleListFilter):
 class ChoiceFilter(admin.SimpleListFilter):
     """A filter whose every choice is a fixed condition: {value: (label, Q)}."""
 
-    conditions: dict[str, tuple[str, Q]] = {}
+    conditions: dict[str, tuple[StrOrPromise, Q]] = {}
 
     def lookups(self, request, model_admin):
         return [(value, label) for value, (label, _) in self.conditions.items()]
@@ -62,32 +67,32 @@ class ChoiceFilter(admin.SimpleListFilter):
 class ReportsFilter(ChoiceFilter):
     """Guides that visitors say have stopped working since they were last verified."""
 
-    title = "visitors' reports"
+    title = _("visitors' reports")
     parameter_name = "reports"
-    conditions = {"open": ("New failure reports since last verified", Q(open_reports__gt=0))}
+    conditions = {"open": (_("New failure reports since last verified"), Q(open_reports__gt=0))}
 
 
 class SinceVerifiedFilter(ChoiceFilter):
-    title = "when"
+    title = _("when")
     parameter_name = "since"
     conditions = {
-        "verified": ("Since the guide was last verified", feedback_readout.since_verification())
+        "verified": (_("Since the guide was last verified"), feedback_readout.since_verification())
     }
 
 
 class ChannelLevelFilter(ChoiceFilter):
-    title = "level"
+    title = _("level")
     parameter_name = "level"
     conditions = {
-        "top": ("Channels", Q(parent__isnull=True)),
-        "variant": ("Variants", Q(parent__isnull=False)),
+        "top": (_("Channels"), Q(parent__isnull=True)),
+        "variant": (_("Variants"), Q(parent__isnull=False)),
     }
 
 
 class OwnerFilter(ChoiceFilter):
-    title = "belongs to"
+    title = _("belongs to")
     parameter_name = "owner"
     conditions = {
-        "route": ("A route", Q(route__isnull=False)),
-        "channel": ("A channel", Q(channel__isnull=False)),
+        "route": (_("A route"), Q(route__isnull=False)),
+        "channel": (_("A channel"), Q(channel__isnull=False)),
     }

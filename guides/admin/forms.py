@@ -14,6 +14,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from guides.models import MAX_POSITION
 
@@ -32,7 +34,7 @@ class PositionForm(forms.ModelForm):
     position = forms.IntegerField(
         min_value=0,
         max_value=MAX_POSITION,
-        help_text="Drag the rows by ☰ to reorder them, or type the order here.",
+        help_text=_("Drag the rows by ☰ to reorder them, or type the order here."),
         widget=forms.NumberInput(attrs={"class": "cf-position"}),
     )
 
@@ -51,7 +53,8 @@ class SiblingSlugsFormSet(forms.BaseInlineFormSet):
     """
 
     slug_scope: tuple[str, ...] = ()
-    scope_label = ""  # how an error names the scope, e.g. " under the same question"
+    # How an error names a clash: the slug_scope's own sentence, e.g. "under the same question".
+    clash_message = _("Another row has this slug too.")
 
     def kept_forms(self):
         for form in self.forms:
@@ -75,6 +78,8 @@ class SiblingSlugsFormSet(forms.BaseInlineFormSet):
             else:
                 seen[key] = form
         for form in dict.fromkeys(clashing):  # each form once, in order
-            form.add_error("slug", f"Another row{self.scope_label} has this slug too.")
+            form.add_error("slug", str(self.clash_message))
         if clashing:
-            raise ValidationError("Two rows share a slug. Give each row its own.", code="duplicate")
+            raise ValidationError(
+                gettext("Two rows share a slug. Give each row its own."), code="duplicate"
+            )

@@ -14,6 +14,7 @@ from django.db import models
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from reversion.admin import VersionAdmin
 from reversion.errors import RevertError
 from reversion.models import Version
@@ -46,7 +47,9 @@ class StatedLimits(_BaseAdmin):
         texts = isinstance(db_field, models.CharField | models.TextField)
         if formfield is not None and texts and limit and not db_field.choices:
             formfield.widget.attrs.pop("maxlength", None)
-            note = f"Up to {limit:,} characters."
+            note = ngettext("Up to %(limit)s character.", "Up to %(limit)s characters.", limit) % {
+                "limit": f"{limit:,}"
+            }
             formfield.help_text = f"{formfield.help_text} {note}".strip()
         return formfield
 
@@ -149,8 +152,11 @@ class EditorAdmin(EditTokenMixin, UndoMixin, StatedLimits, VersionAdmin):
                 return None
             self.message_user(
                 request,
-                f"The channel “{channel}” is live: an earlier version is not brought back "
-                "into it. Change it in its draft of changes instead.",
+                gettext(
+                    "The channel “%(channel)s” is live: an earlier version is not brought back "
+                    "into it. Change it in its draft of changes instead."
+                )
+                % {"channel": channel},
                 messages.ERROR,
             )
             return HttpResponseRedirect(
@@ -158,8 +164,11 @@ class EditorAdmin(EditTokenMixin, UndoMixin, StatedLimits, VersionAdmin):
             )
         self.message_user(
             request,
-            f"“{live}” is live: an earlier version is not brought back into it. Roll the "
-            "guide back to one of its published revisions, or change its draft.",
+            gettext(
+                "“%(guide)s” is live: an earlier version is not brought back into it. Roll the "
+                "guide back to one of its published revisions, or change its draft."
+            )
+            % {"guide": live},
             messages.ERROR,
         )
         return HttpResponseRedirect(reverse("admin:guides_provider_revisions", args=[live.pk]))

@@ -16,6 +16,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from guides.admin import feedback_readout
 from guides.admin.contacts import ContactInline
@@ -37,7 +39,7 @@ from guides.models import (
 )
 
 if TYPE_CHECKING:
-    from django_stubs_ext import WithAnnotations
+    from django_stubs_ext import StrOrPromise, WithAnnotations
 
 KEPT_ON_REVERT = ("status", "last_verified_on", "last_verified_by")
 
@@ -57,8 +59,8 @@ class ProviderNoteInline(OrderedTabularInline):
 class QuestionInline(OrderedTabularInline):
     model = Question
     fields = ["position", "question", "answer", "source_url"]
-    verbose_name = "question (FAQ)"
-    verbose_name_plural = "questions (FAQ)"
+    verbose_name = _("question (FAQ)")
+    verbose_name_plural = _("questions (FAQ)")
 
 
 class ProviderContactInline(ContactInline):
@@ -96,7 +98,7 @@ class ProviderAdmin(PublishingMixin, GuideTransferMixin, EditorAdmin):
     fieldsets = [
         (None, {"fields": ["name", "slug", "category", "status", "popular"]}),
         (
-            "What visitors read",
+            _("What visitors read"),
             {
                 "fields": [
                     "summary",
@@ -109,11 +111,11 @@ class ProviderAdmin(PublishingMixin, GuideTransferMixin, EditorAdmin):
             },
         ),
         (
-            "Verification",
+            _("Verification"),
             {"fields": ["last_verified_on", "last_verified_by", "sources", "updated_at"]},
         ),
         (
-            "Visitors' feedback since the last verification",
+            _("Visitors' feedback since the last verification"),
             {"fields": ["feedback_readout"]},
         ),
     ]
@@ -150,13 +152,13 @@ class ProviderAdmin(PublishingMixin, GuideTransferMixin, EditorAdmin):
             }
         return super().changeform_view(request, object_id, form_url, extra_context)
 
-    @admin.display(description="Status", ordering="status")
+    @admin.display(description=_("Status"), ordering="status")
     def state(self, provider: WithAnnotations[Provider, ProviderCounts]) -> str:
         if provider.draft_of_id:
-            return "Draft of changes"
+            return gettext("Draft of changes")
         if provider.is_live:
-            return "Published, draft open" if provider.has_draft else "Published"
-        return "Draft"
+            return gettext("Published, draft open") if provider.has_draft else gettext("Published")
+        return gettext("Draft")
 
     # A revert brings back an old version whole: what this user may not change is kept as it
     # is now, and a recovered guide comes back as a draft. The revert and recover views name
@@ -183,7 +185,7 @@ class ProviderAdmin(PublishingMixin, GuideTransferMixin, EditorAdmin):
 
     # The actions save guide by guide, each save announced through the cache: all or nothing,
     # should the cache fail part way (cancelflow/middleware.py then answers 503).
-    @admin.action(permissions=["verify"], description="Mark verified today")
+    @admin.action(permissions=["verify"], description=_("Mark verified today"))
     @transaction.atomic
     def mark_verified_today(self, request, queryset):
         today = timezone.localdate()
@@ -195,40 +197,50 @@ class ProviderAdmin(PublishingMixin, GuideTransferMixin, EditorAdmin):
         count = len(providers)
         self.message_user(
             request,
-            f"Marked {count} guide{'s' if count != 1 else ''} verified today, by you.",
+            ngettext(
+                "Marked %(count)s guide verified today, by you.",
+                "Marked %(count)s guides verified today, by you.",
+                count,
+            )
+            % {"count": count},
             messages.SUCCESS,
         )
 
-    @admin.action(permissions=["publish"], description="Review and publish…")
+    @admin.action(permissions=["publish"], description=_("Review and publish…"))
     def review_and_publish(self, request, queryset):
         """Publishing goes through the review page, one guide at a time."""
         guides = list(queryset[:2])
         if len(guides) != 1:
-            self.message_user(request, "Choose one guide to review and publish.", messages.WARNING)
+            self.message_user(
+                request, gettext("Choose one guide to review and publish."), messages.WARNING
+            )
             return None
         guide = guides[0]
         if guide.is_live:
             draft = Provider.objects.filter(draft_of=guide).first()
             if draft is None:
                 self.message_user(
-                    request, f"“{guide}” is live and has no draft to publish.", messages.INFO
+                    request,
+                    gettext("“%(guide)s” is live and has no draft to publish.") % {"guide": guide},
+                    messages.INFO,
                 )
                 return None
             guide = draft
         return HttpResponseRedirect(reverse("admin:guides_provider_review", args=[guide.pk]))
 
-    @admin.action(permissions=["publish"], description="Unpublish: back to draft")
+    @admin.action(permissions=["publish"], description=_("Unpublish: back to draft"))
     def unpublish(self, request, queryset):
-        self._set_status(request, queryset, Status.DRAFT, "back to draft")
+        self._set_status(request, queryset, Status.DRAFT, _("Back to draft: %(names)s."))
 
     @transaction.atomic
-    def _set_status(self, request, queryset, status: str, done: str) -> None:
+    def _set_status(self, request, queryset, status: str, done: StrOrPromise) -> None:
+        """Give each guide of `queryset` `status`; `done` says so, naming them (%(names)s)."""
         changed = [provider for provider in queryset if provider.status != status]
         for provider in changed:
             provider.status = status
             provider.save(update_fields=["status", "updated_at"])
-        names = ", ".join(provider.name for provider in changed) or "nothing to change"
-        self.message_user(request, f"{done.capitalize()}: {names}.", messages.SUCCESS)
+        names = ", ".join(provider.name for provider in changed) or gettext("nothing to change")
+        self.message_user(request, str(done) % {"names": names}, messages.SUCCESS)
 
     # What the lists and the page show -----------------------------------------------------
 
@@ -243,11 +255,11 @@ class ProviderAdmin(PublishingMixin, GuideTransferMixin, EditorAdmin):
         )
         return feedback_readout.with_open_reports(qs).order_by(*(Provider._meta.ordering or ()))
 
-    @admin.display(description="Routes", ordering="route_count")
+    @admin.display(description=_("Routes"), ordering="route_count")
     def route_count(self, provider: WithAnnotations[Provider, ProviderCounts]) -> int:
         return provider.route_count
 
-    @admin.display(description="New failure reports", ordering="open_reports")
+    @admin.display(description=_("New failure reports"), ordering="open_reports")
     def open_report_count(self, provider: WithAnnotations[Provider, ProviderCounts]):
         if not provider.open_reports:
             return "—"
@@ -255,13 +267,13 @@ class ProviderAdmin(PublishingMixin, GuideTransferMixin, EditorAdmin):
         query = f"provider__id__exact={provider.pk}&since=verified&status__exact=new"
         return format_html('<a href="{}?{}">{}</a>', url, query, provider.open_reports)
 
-    @admin.display(description="By route")
+    @admin.display(description=_("By route"))
     def feedback_readout(self, provider: Provider):
         if provider is None or provider.pk is None:
             return "—"
         rows = feedback_readout.route_readout(provider)
         if not rows:
-            return "No feedback since the last verification."
+            return gettext("No feedback since the last verification.")
         body = format_html_join(
             "",
             '<tr><td><a href="{}">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
@@ -277,11 +289,23 @@ class ProviderAdmin(PublishingMixin, GuideTransferMixin, EditorAdmin):
                 for row in rows
             ),
         )
+        head = format_html_join(
+            "",
+            '<th scope="col">{}</th>',
+            (
+                (column,)
+                for column in (
+                    gettext("Route"),
+                    gettext("Success rate"),
+                    gettext("Worked"),
+                    gettext("Did not work"),
+                    gettext("Problems reported"),
+                )
+            ),
+        )
         return format_html(
-            '<table class="cf-readout"><thead><tr><th scope="col">Route</th>'
-            '<th scope="col">Success rate</th><th scope="col">Worked</th>'
-            '<th scope="col">Did not work</th><th scope="col">Problems reported</th>'
-            "</tr></thead><tbody>{}</tbody></table>",
+            '<table class="cf-readout"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>',
+            head,
             body,
         )
 
@@ -300,10 +324,10 @@ class ProviderAdmin(PublishingMixin, GuideTransferMixin, EditorAdmin):
         )
         return [attention, flow, *super().get_urls()]
 
-    @admin.display(description="Flow")
+    @admin.display(description=_("Flow"))
     def flow_link(self, provider: Provider):
         url = reverse("admin:guides_provider_flow", args=[provider.pk])
-        return format_html('<a href="{}">Whole flow</a>', url)
+        return format_html('<a href="{}">{}</a>', url, gettext("Whole flow"))
 
     def flow_view(self, request, object_id):
         """The provider's whole flow on one page: every answer page, numbered as visitors
@@ -317,7 +341,7 @@ class ProviderAdmin(PublishingMixin, GuideTransferMixin, EditorAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": provider,
-            "title": f"The whole flow of {provider.name}",
+            "title": gettext("The whole flow of %(guide)s") % {"guide": provider.name},
             "map": flow_map.build(provider),
         }
         return TemplateResponse(request, "admin/guides/provider/flow.html", context)
@@ -332,7 +356,7 @@ class ProviderAdmin(PublishingMixin, GuideTransferMixin, EditorAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Needs attention",
+            "title": gettext("Needs attention"),
             "reported": providers.filter(open_reports__gt=0).order_by("-open_reports", "name"),
             "stale": providers.filter(stale_q()).order_by(
                 F("last_verified_on").asc(nulls_first=True), "name"

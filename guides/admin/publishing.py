@@ -16,6 +16,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from guides.models import GuideRevision, Provider, Status
@@ -26,8 +28,8 @@ from guides.publishing import revisions as publishing
 class PublishForm(forms.Form):
     message = forms.CharField(
         max_length=500,
-        label="What changed, and why",
-        help_text="Recorded with the revision, for whoever reads the guide's history.",
+        label=_("What changed, and why"),
+        help_text=_("Recorded with the revision, for whoever reads the guide's history."),
         widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
     )
 
@@ -36,8 +38,8 @@ class RollbackForm(forms.Form):
     message = forms.CharField(
         max_length=500,
         required=False,
-        label="Why",
-        help_text="Recorded with the rollback, which is itself a revision.",
+        label=_("Why"),
+        help_text=_("Recorded with the rollback, which is itself a revision."),
         widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
     )
 
@@ -112,8 +114,11 @@ class PublishingMixin(_ProviderAdmin):
         draft = publishing.start_draft(live)
         self.message_user(
             request,
-            f"This is a draft of changes to “{live}”. Visitors keep reading the live guide "
-            "until a Publisher who did not change the draft reviews and publishes it.",
+            gettext(
+                "This is a draft of changes to “%(guide)s”. Visitors keep reading the live guide "
+                "until a Publisher who did not change the draft reviews and publishes it."
+            )
+            % {"guide": live},
             messages.INFO,
         )
         return HttpResponseRedirect(_change_url(draft))
@@ -134,13 +139,18 @@ class PublishingMixin(_ProviderAdmin):
             except publishing.PublishRefused as exc:
                 form.add_error(None, str(exc))
             else:
-                alone = ""
                 if revision.published_alone:
-                    alone = " alone, as a superuser: recorded as not reviewed"
+                    done = gettext(
+                        "Published “%(guide)s” alone, as a superuser: recorded as not reviewed: "
+                        "revision %(number)s is what visitors read now."
+                    )
+                else:
+                    done = gettext(
+                        "Published “%(guide)s”: revision %(number)s is what visitors read now."
+                    )
                 self.message_user(
                     request,
-                    f"Published “{revision.provider}”{alone}: revision {revision.number} is "
-                    "what visitors read now.",
+                    done % {"guide": revision.provider, "number": revision.number},
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(
@@ -150,7 +160,7 @@ class PublishingMixin(_ProviderAdmin):
         context = self._context(
             request,
             draft,
-            f"Review “{draft}” before publishing",
+            gettext("Review “%(guide)s” before publishing") % {"guide": draft},
             review=review,
             form=form,
             decision=decision,
@@ -167,7 +177,7 @@ class PublishingMixin(_ProviderAdmin):
         context = self._context(
             request,
             live,
-            f"Revisions of “{live}”",
+            gettext("Revisions of “%(guide)s”") % {"guide": live},
             revisions=list(revisions),
             draft=Provider.objects.filter(draft_of=live).first(),
             may_roll_back=request.user.has_perm("guides.publish_provider") and live.is_live,
@@ -190,8 +200,11 @@ class PublishingMixin(_ProviderAdmin):
                 else:
                     self.message_user(
                         request,
-                        f"Rolled “{live}” back to revision {revision.number}: recorded as "
-                        f"revision {new.number}.",
+                        gettext(
+                            "Rolled “%(guide)s” back to revision %(number)s: recorded as "
+                            "revision %(new)s."
+                        )
+                        % {"guide": live, "number": revision.number, "new": new.number},
                         messages.SUCCESS,
                     )
                     return HttpResponseRedirect(
@@ -203,7 +216,8 @@ class PublishingMixin(_ProviderAdmin):
         context = self._context(
             request,
             live,
-            f"Roll “{live}” back to revision {revision.number}",
+            gettext("Roll “%(guide)s” back to revision %(number)s")
+            % {"guide": live, "number": revision.number},
             revision=revision,
             changes=changes,
             form=form,

@@ -11,6 +11,8 @@ from django.db.models import Count, F
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from guides.admin import feedback_readout
 from guides.admin.forms import SiblingSlugsFormSet, value_key
@@ -28,7 +30,7 @@ class ProviderRouteFormSet(SiblingSlugsFormSet):
     must keep the flow a tree."""
 
     slug_scope = ("parent",)
-    scope_label = " under the same question"
+    clash_message = _("Another row under the same question has this slug too.")
 
     @cached_property
     def parent_routes(self) -> list[Route]:
@@ -80,8 +82,10 @@ class ProviderRouteFormSet(SiblingSlugsFormSet):
             if node in deleted:
                 form.add_error(
                     "parent",
-                    "This answer's parent is being deleted: delete this answer too, "
-                    "or choose another parent.",
+                    gettext(
+                        "This answer's parent is being deleted: delete this answer too, "
+                        "or choose another parent."
+                    ),
                 )
                 continue
             if problem := parent_problem(form.instance.pk, node, parent_of.get):
@@ -114,8 +118,8 @@ class ProviderRouteInline(RouteInline):
     formset = ProviderRouteFormSet
     fk_name = "provider"
     fields = ["position", "label", "slug", "parent", "channel", "question", "channel_steps_first"]
-    verbose_name = "route"
-    verbose_name_plural = "routes (answers in the flow; open one to edit its steps)"
+    verbose_name = _("route")
+    verbose_name_plural = _("routes (answers in the flow; open one to edit its steps)")
 
     def get_queryset(self, request):
         return (
@@ -141,8 +145,8 @@ class ChildRouteInline(RouteInline):
     formset = ChildRouteFormSet
     fk_name = "parent"
     fields = ["position", "label", "slug", "channel", "question", "channel_steps_first"]
-    verbose_name = "answer to this route's question"
-    verbose_name_plural = "answers to this route's question"
+    verbose_name = _("answer to this route's question")
+    verbose_name_plural = _("answers to this route's question")
 
 
 class RouteCounts(feedback_readout.RouteFeedback):
@@ -170,8 +174,8 @@ class RouteAdmin(EditorAdmin):
     autocomplete_fields = ["provider", "parent", "channel"]
     fieldsets = [
         (None, {"fields": ["provider", "parent", "label", "slug", "position"]}),
-        ("Where it was bought", {"fields": ["channel", "channel_steps_first"]}),
-        ("The next question", {"fields": ["question"]}),
+        (_("Where it was bought"), {"fields": ["channel", "channel_steps_first"]}),
+        (_("The next question"), {"fields": ["question"]}),
     ]
 
     def get_queryset(self, request):
@@ -183,11 +187,11 @@ class RouteAdmin(EditorAdmin):
             .order_by(*(Route._meta.ordering or ()))
         )
 
-    @admin.display(description="Worked, since last verified")
+    @admin.display(description=_("Worked, since last verified"))
     def success_rate(self, route: WithAnnotations[Route, RouteCounts]) -> str:
         return feedback_readout.success_rate(route.fb_worked, route.fb_failed)
 
-    @admin.display(description="Problems reported", ordering="fb_problems")
+    @admin.display(description=_("Problems reported"), ordering="fb_problems")
     def problem_count(self, route: WithAnnotations[Route, RouteCounts]):
         if not route.fb_problems:
             return "—"
@@ -210,6 +214,6 @@ class RouteAdmin(EditorAdmin):
             parent.queryset = Route.objects.filter(provider_id=obj.provider_id).exclude(pk=obj.pk)
         return form
 
-    @admin.display(description="Steps", ordering="step_count")
+    @admin.display(description=_("Steps"), ordering="step_count")
     def step_count(self, route: WithAnnotations[Route, RouteCounts]) -> int:
         return route.step_count

@@ -4,6 +4,7 @@ and a step's own page (its email template and source)."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from guides.admin.filters import OwnerFilter
 from guides.admin.mixins import EditorAdmin, OrderedTabularInline
@@ -15,7 +16,7 @@ class StepInline(OrderedTabularInline):
     fields = ["position", "kind", "title", "body", "link_url", "link_label", "contact"]
     autocomplete_fields = ["contact"]
     show_change_link = True
-    verbose_name_plural = "steps (open one for its email template and source)"
+    verbose_name_plural = _("steps (open one for its email template and source)")
 
 
 @admin.register(Step)
@@ -33,19 +34,19 @@ class StepAdmin(EditorAdmin):
     autocomplete_fields = ["route", "channel", "contact"]
     fieldsets = [
         (
-            "Belongs to",
+            _("Belongs to"),
             {
                 "fields": ["route", "channel", "position"],
-                "description": "A step belongs to exactly one route or channel.",
+                "description": _("A step belongs to exactly one route or channel."),
             },
         ),
         (None, {"fields": ["kind", "title", "body"]}),
-        ("Link and contact", {"fields": ["link_url", "link_label", "contact"]}),
-        ("Email template", {"fields": ["email_subject", "email_body"]}),
-        ("Source", {"fields": ["source_url"]}),
+        (_("Link and contact"), {"fields": ["link_url", "link_label", "contact"]}),
+        (_("Email template"), {"fields": ["email_subject", "email_body"]}),
+        (_("Source"), {"fields": ["source_url"]}),
     ]
 
-    @admin.display(description="Belongs to")
+    @admin.display(description=_("Belongs to"))
     def owner(self, step: Step) -> str:
         return str(step.route if step.route_id else step.channel)
 

@@ -31,6 +31,9 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from guides.admin.edit_merge import describe_changes
 from guides.admin.edit_page import state_of
@@ -77,11 +80,13 @@ def _note_editor(user, document) -> None:
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label="Guide file",
-        help_text=(
-            f"YAML or JSON in the guide format (as Download writes it), at most "
-            f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB. You will see what it changes before "
-            "anything is saved."
+        label=_("Guide file"),
+        help_text=format_lazy(
+            _(
+                "YAML or JSON in the guide format (as Download writes it), at most {mb} MB. "
+                "You will see what it changes before anything is saved."
+            ),
+            mb=MAX_UPLOAD_BYTES // 1024 // 1024,
         ),
     )
 
@@ -89,17 +94,22 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         name = _file_name(upload.name)
         if PurePath(name).suffix.lower() not in FILE_SUFFIXES:
-            raise forms.ValidationError("Upload a .yaml, .yml or .json file.")
+            raise forms.ValidationError(gettext("Upload a .yaml, .yml or .json file."))
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
-                f"This file is {upload.size / 1024 / 1024:.1f} MB; the limit is "
-                f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB. Split it into several files, or use "
-                "manage.py import_guides."
+                gettext(
+                    "This file is %(size)s MB; the limit is %(limit)s MB. Split it into several "
+                    "files, or use manage.py import_guides."
+                )
+                % {
+                    "size": f"{upload.size / 1024 / 1024:.1f}",
+                    "limit": MAX_UPLOAD_BYTES // 1024 // 1024,
+                }
             )
         try:
             self.text = upload.read().decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise forms.ValidationError("This file is not UTF-8 text.") from exc
+            raise forms.ValidationError(gettext("This file is not UTF-8 text.")) from exc
         self.name = name
         return upload
 
@@ -181,7 +191,7 @@ class GuideTransferMixin(_ProviderAdmin):
             raise PermissionDenied
         return self._yaml_response([provider.slug], f"{provider.slug}.yaml")
 
-    @admin.action(description="Download as YAML")
+    @admin.action(description=_("Download as YAML"))
     def download_as_yaml(self, request: HttpRequest, queryset) -> HttpResponse:
         slugs = sorted(queryset.values_list("slug", flat=True))
         filename = f"{slugs[0]}.yaml" if len(slugs) == 1 else "guides.yaml"
@@ -193,7 +203,7 @@ class GuideTransferMixin(_ProviderAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": "Upload guides",
+            "title": gettext("Upload guides"),
             "max_upload_mb": MAX_UPLOAD_BYTES // 1024 // 1024,
             **context,
         }
@@ -217,8 +227,11 @@ class GuideTransferMixin(_ProviderAdmin):
                     status=400,
                     name=name,
                     errors=[
-                        f"{name}: too large to confirm from the browser once previewed; "
-                        "split it into several files, or use manage.py import_guides."
+                        gettext(
+                            "%(file)s: too large to confirm from the browser once previewed; "
+                            "split it into several files, or use manage.py import_guides."
+                        )
+                        % {"file": name}
                     ],
                 )
             context["token"] = token
@@ -246,7 +259,7 @@ class GuideTransferMixin(_ProviderAdmin):
                 self.upload_template,
                 status=400,
                 form=form,
-                error="This preview has expired or was changed: upload the file again.",
+                error=gettext("This preview has expired or was changed: upload the file again."),
             )
         name, text = payload["name"], payload["text"]
         with transaction.atomic():
@@ -271,8 +284,10 @@ class GuideTransferMixin(_ProviderAdmin):
                 request,
                 name,
                 text,
-                notice="The guides changed since your preview, so nothing was saved. "
-                "Here is what the file would change now: confirm again if it is right.",
+                notice=gettext(
+                    "The guides changed since your preview, so nothing was saved. "
+                    "Here is what the file would change now: confirm again if it is right."
+                ),
             )
         except GuideImportError as exc:
             return self._render(
@@ -280,8 +295,15 @@ class GuideTransferMixin(_ProviderAdmin):
             )
         total = sum(report.created.values()) + sum(report.updated.values())
         total += sum(report.deleted.values())
-        changes = "1 change" if total == 1 else f"{total} changes"
-        messages.success(request, f"Imported {name}: {changes} saved.")
+        messages.success(
+            request,
+            ngettext(
+                "Imported %(file)s: %(count)s change saved.",
+                "Imported %(file)s: %(count)s changes saved.",
+                total,
+            )
+            % {"file": name, "count": total},
+        )
         return HttpResponseRedirect(
             reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
         )
@@ -321,18 +343,23 @@ def import_refused(payload: dict, data: dict, me) -> str | None:
     now = import_state(data)
     before, since = payload.get("state"), payload.get("t")
     if not isinstance(before, dict) or not isinstance(since, int | float):
-        return (
+        return gettext(
             "This preview does not say what the guides held when it was made, so nothing was "
             "saved. Your file is kept: here is what it would change now; confirm again if it "
             "is right."
         )
-    if now == before:
+    if _rows(now) == _rows(before):
         return None
     when = datetime.datetime.fromtimestamp(since, tz=datetime.UTC)
     lines = describe_changes(before, now, when, me)
-    return (
-        "The guides changed since your preview, so nothing was saved: "
-        f"{'; '.join(lines) or 'someone changed them'}. Your file is kept: here is what it "
-        "would change now; confirm again if it is right (confirming overwrites those changes "
-        "with the file's)."
-    )
+    return gettext(
+        "The guides changed since your preview, so nothing was saved: %(changes)s. Your file "
+        "is kept: here is what it would change now; confirm again if it is right (confirming "
+        "overwrites those changes with the file's)."
+    ) % {"changes": "; ".join(lines) or gettext("someone changed them")}
+
+
+def _rows(state: dict) -> dict:
+    """A `state_of` without the rows' labels, which are in the language of the page that
+    noted them: what the rows hold, model and field by field."""
+    return {key: row[1:] if isinstance(row, list) else row for key, row in state.items()}

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext
 from reversion.models import Version
 
 from guides.models import Provider
@@ -97,15 +98,22 @@ class UndoMixin(_ModelAdmin):
                 error = str(exc)
             else:
                 row = done.row
-                where = ""
+                values = {
+                    "fields": ", ".join(str(item.label) for item in done.changes),
+                    "object": undo.describe(row),
+                }
                 if done.target.live is not None:
-                    where = f" in the draft of changes to “{done.target.live.name}”"
-                self.message_user(
-                    request,
-                    f"Undone{where}: {', '.join(item.label for item in done.changes)} of "
-                    f"{undo.describe(row)} went back to what it was before that change.",
-                    messages.SUCCESS,
-                )
+                    values["guide"] = done.target.live.name
+                    message = gettext(
+                        "Undone in the draft of changes to “%(guide)s”: %(fields)s of "
+                        "%(object)s went back to what it was before that change."
+                    )
+                else:
+                    message = gettext(
+                        "Undone: %(fields)s of %(object)s went back to what it was before "
+                        "that change."
+                    )
+                self.message_user(request, message % values, messages.SUCCESS)
                 row_opts = row._meta
                 return HttpResponseRedirect(
                     reverse(
@@ -117,7 +125,7 @@ class UndoMixin(_ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": opts,
             "original": obj,
-            "title": f"Undo one change to {undo.describe(obj)}",
+            "title": gettext("Undo one change to %(object)s") % {"object": undo.describe(obj)},
             "plan": result,
             "version": version,
             "error": error,

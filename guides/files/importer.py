@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from cancelflow.languages import in_source_language
 from guides.caching import content_version
@@ -136,15 +137,21 @@ def _apply_as_draft(importer: Importer, entry: dict, where: Where) -> None:
     live = Provider.objects.live().filter(slug=entry["slug"]).first()
     if live is not None:
         importer.report.warnings.append(
-            f"provider {entry['slug']} is live: the file's changes to it go into its draft of "
-            "changes, which a second person reviews and publishes."
+            gettext(
+                "provider %(slug)s is live: the file's changes to it go into its draft of "
+                "changes, which a second person reviews and publishes."
+            )
+            % {"slug": entry["slug"]}
         )
         importer.provider(entry, where, into=start_draft(live), status=Status.DRAFT)
         return
     if entry.get("status", DEFAULT_STATUS) != Status.DRAFT:
         importer.report.warnings.append(
-            f"provider {entry['slug']} is loaded as a draft: a Publisher who did not change it "
-            "publishes it from its review page."
+            gettext(
+                "provider %(slug)s is loaded as a draft: a Publisher who did not change it "
+                "publishes it from its review page."
+            )
+            % {"slug": entry["slug"]}
         )
     importer.provider(entry, where, status=Status.DRAFT)
 
@@ -156,8 +163,11 @@ def _apply_channel_as_draft(importer: Importer, entry: dict, where: Where) -> No
         importer.channel(entry, where)
         return
     importer.report.warnings.append(
-        f"channel {entry['slug']} is shared by live guides: the file's changes to it go into "
-        "its draft of changes, which a second person reviews and publishes."
+        gettext(
+            "channel %(slug)s is shared by live guides: the file's changes to it go into "
+            "its draft of changes, which a second person reviews and publishes."
+        )
+        % {"slug": entry["slug"]}
     )
     importer.channel(entry, where, into=start_channel_draft(live))
 

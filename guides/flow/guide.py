@@ -30,6 +30,8 @@ from guides.models import (
 )
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from guides.publishing.channels import ChannelOverlay
 
 RELATED_GUIDES = 6
@@ -165,7 +167,7 @@ def hide_unverified_contacts(steps: list[Step]) -> list[Step]:
     return steps
 
 
-def note_sections(notes: dict[str, list]) -> list[tuple[str, list]]:
+def note_sections(notes: dict[str, list]) -> list[tuple[StrOrPromise, list]]:
     """The "things to know" shown on the provider page, as (heading, notes) pairs.
     What happens after cancelling is shown with the steps instead."""
     kinds = (NoteKind.BEFORE, NoteKind.REFUND, NoteKind.ALTERNATIVE)

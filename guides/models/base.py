@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from guides.text import phones
 
@@ -24,8 +26,8 @@ SHORT_TEXT = 2_000  # a summary, a description, a list of aliases or sources
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
 
 
 def visible_text_fields(model: type[models.Model]) -> list[str]:
@@ -55,7 +57,12 @@ class VisibleText(models.Model):
         # A TextField's length is checked here (its form checks it, its model does not),
         # for the importer as for the admin.
         too_long = {
-            name: f"Up to {field.max_length:,} characters: this has {len(value):,}."
+            name: ngettext(
+                "Up to %(limit)s character: this has %(length)s.",
+                "Up to %(limit)s characters: this has %(length)s.",
+                field.max_length,
+            )
+            % {"limit": f"{field.max_length:,}", "length": f"{len(value):,}"}
             for name in visible_text_fields(type(self))
             if isinstance(field := self._meta.get_field(name), models.TextField)
             and field.max_length

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from guides.models.base import SHORT_TEXT, VisibleText, position_validators
 from guides.models.contacts import OfficialContact
@@ -15,26 +17,28 @@ from guides.text import phones
 
 
 class ChannelKind(models.TextChoices):
-    PROVIDER = "provider", "The provider's own website"
-    APP_STORE = "app_store", "App store"
-    MARKETPLACE = "marketplace", "Online marketplace"
-    RETAILER = "retailer", "Retailer"
-    RESELLER = "reseller", "Reseller"
-    PAYMENT = "payment", "Payment service"
-    CARRIER = "carrier", "Phone carrier"
-    PHONE = "phone", "By phone"
+    PROVIDER = "provider", _("The provider's own website")
+    APP_STORE = "app_store", _("App store")
+    MARKETPLACE = "marketplace", _("Online marketplace")
+    RETAILER = "retailer", _("Retailer")
+    RESELLER = "reseller", _("Reseller")
+    PAYMENT = "payment", _("Payment service")
+    CARRIER = "carrier", _("Phone carrier")
+    PHONE = "phone", _("By phone")
 
 
 # What a visitor reads as "main cancel methods", derived from the channels of the routes.
+# Kept in English (a guide's summary holding them is kept in memory for every language);
+# marked for the catalog, so that a page translates them where it shows them: gettext(method).
 CHANNEL_METHODS: dict[str, str] = {
-    ChannelKind.PROVIDER: "Website",
-    ChannelKind.APP_STORE: "App store",
-    ChannelKind.MARKETPLACE: "Retailer",
-    ChannelKind.RETAILER: "Retailer",
-    ChannelKind.RESELLER: "Reseller",
-    ChannelKind.PAYMENT: "Payment service",
-    ChannelKind.CARRIER: "Phone carrier",
-    ChannelKind.PHONE: "Phone",
+    ChannelKind.PROVIDER: gettext_noop("Website"),
+    ChannelKind.APP_STORE: gettext_noop("App store"),
+    ChannelKind.MARKETPLACE: gettext_noop("Retailer"),
+    ChannelKind.RETAILER: gettext_noop("Retailer"),
+    ChannelKind.RESELLER: gettext_noop("Reseller"),
+    ChannelKind.PAYMENT: gettext_noop("Payment service"),
+    ChannelKind.CARRIER: gettext_noop("Phone carrier"),
+    ChannelKind.PHONE: gettext_noop("Phone"),
 }
 
 
@@ -64,23 +68,23 @@ class PurchaseChannel(VisibleText):
         blank=True,
         on_delete=models.CASCADE,
         related_name="variants",
-        help_text="Set for a variant, e.g. “on a Mac” under Apple App Store.",
+        help_text=_("Set for a variant, e.g. “on a Mac” under Apple App Store."),
     )
     kind = models.CharField(max_length=12, choices=ChannelKind)
     hint = models.CharField(
         max_length=300,
         blank=True,
-        help_text="How a visitor recognises it, e.g. “your statement shows APPLE.COM/BILL”.",
+        help_text=_("How a visitor recognises it, e.g. “your statement shows APPLE.COM/BILL”."),
     )
     website = models.URLField(blank=True)
     online = models.BooleanField(
-        default=True, help_text="Can a purchase made here be cancelled online?"
+        default=True, help_text=_("Can a purchase made here be cancelled online?")
     )
     variant_question = models.CharField(
-        max_length=200, blank=True, help_text="The question that chooses between variants."
+        max_length=200, blank=True, help_text=_("The question that chooses between variants.")
     )
     position = models.PositiveIntegerField(default=0, validators=position_validators)
-    sources = models.TextField(blank=True, max_length=SHORT_TEXT, help_text="One URL per line.")
+    sources = models.TextField(blank=True, max_length=SHORT_TEXT, help_text=_("One URL per line."))
     last_verified_on = models.DateField(null=True, blank=True)
     # A channel that visitors read is never edited in place, as a guide is not: editors change
     # a draft of it (a copy with its variants, steps and contacts, `draft_of` the live
@@ -92,7 +96,7 @@ class PurchaseChannel(VisibleText):
         on_delete=models.CASCADE,
         related_name="draft",
         editable=False,
-        help_text="The channel this draft changes.",
+        help_text=_("The channel this draft changes."),
     )
     editors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="+", editable=False
@@ -107,23 +111,23 @@ class PurchaseChannel(VisibleText):
                 fields=["slug"],
                 condition=Q(parent__isnull=True, draft_of__isnull=True),
                 name="channel_unique_top_slug",
-                violation_error_message="A channel with this slug already exists.",
+                violation_error_message=_("A channel with this slug already exists."),
             ),
             models.CheckConstraint(
                 condition=Q(draft_of__isnull=True) | Q(parent__isnull=True),
                 name="channel_draft_is_whole",
-                violation_error_message="A draft is of a whole channel, not of a variant.",
+                violation_error_message=_("A draft is of a whole channel, not of a variant."),
             ),
             models.UniqueConstraint(
                 fields=["parent", "slug"],
                 condition=Q(parent__isnull=False),
                 name="channel_unique_variant_slug",
-                violation_error_message="This channel already has a variant with this slug.",
+                violation_error_message=_("This channel already has a variant with this slug."),
             ),
             models.CheckConstraint(
                 condition=~Q(parent=models.F("pk")),
                 name="channel_not_own_parent",
-                violation_error_message="A channel cannot be a variant of itself.",
+                violation_error_message=_("A channel cannot be a variant of itself."),
             ),
         ]
 
@@ -136,6 +140,7 @@ class PurchaseChannel(VisibleText):
 
     @property
     def method(self) -> str:
+        """The main cancel method, in English (see CHANNEL_METHODS)."""
         return CHANNEL_METHODS.get(self.kind, self.get_kind_display())
 
     @property
@@ -159,12 +164,18 @@ class PurchaseChannel(VisibleText):
         super().clean()
         if self.parent_id:
             if self.parent_id == self.pk:
-                raise ValidationError({"parent": "A channel cannot be a variant of itself."})
+                raise ValidationError(
+                    {"parent": gettext("A channel cannot be a variant of itself.")}
+                )
             if self.whole.parent_id:
                 raise ValidationError(
-                    {"parent": "Variants go one level deep: choose a top-level channel."}
+                    {"parent": gettext("Variants go one level deep: choose a top-level channel.")}
                 )
             if self.pk and self.variants.exists():
                 raise ValidationError(
-                    {"parent": "This channel has variants of its own, so it cannot be one."}
+                    {
+                        "parent": gettext(
+                            "This channel has variants of its own, so it cannot be one."
+                        )
+                    }
                 )

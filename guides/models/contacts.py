@@ -7,16 +7,18 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from guides.models.base import VisibleText
 from guides.text import phones
 
 
 class ContactKind(models.TextChoices):
-    PHONE = "phone", "Phone"
-    EMAIL = "email", "Email"
-    WEB_FORM = "web_form", "Web form"
-    CHAT = "chat", "Chat"
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("Email")
+    WEB_FORM = "web_form", _("Web form")
+    CHAT = "chat", _("Chat")
 
 
 class OfficialContactQuerySet(models.QuerySet):
@@ -43,17 +45,17 @@ class OfficialContact(VisibleText):
         related_name="contacts",
     )
     kind = models.CharField(max_length=10, choices=ContactKind)
-    label = models.CharField(max_length=120, blank=True, help_text="e.g. “Customer service”.")
-    value = models.CharField(max_length=300, help_text="The number, address or URL.")
-    region = models.CharField(max_length=80, blank=True, help_text="Where it applies.")
+    label = models.CharField(max_length=120, blank=True, help_text=_("e.g. “Customer service”."))
+    value = models.CharField(max_length=300, help_text=_("The number, address or URL."))
+    region = models.CharField(max_length=80, blank=True, help_text=_("Where it applies."))
     source_url = models.URLField(
-        max_length=500, help_text="The official page where this contact is published."
+        max_length=500, help_text=_("The official page where this contact is published.")
     )
     verified_on = models.DateField(
         null=True,
         blank=True,
         editable=False,
-        help_text="Set when a Publisher presses Verify. Only verified contacts are shown.",
+        help_text=_("Set when a Publisher presses Verify. Only verified contacts are shown."),
     )
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -76,7 +78,7 @@ class OfficialContact(VisibleText):
                 condition=Q(provider__isnull=False, channel__isnull=True)
                 | Q(provider__isnull=True, channel__isnull=False),
                 name="contact_provider_xor_channel",
-                violation_error_message="A contact belongs to a provider or to a channel.",
+                violation_error_message=_("A contact belongs to a provider or to a channel."),
             ),
         ]
 
@@ -107,9 +109,11 @@ class OfficialContact(VisibleText):
             if e164 is None:
                 raise ValidationError(
                     {
-                        "value": "This is not a phone number that can be dialled. Write it as "
-                        "the official page does; outside North America, with its country "
-                        "code (+44 20 …)."
+                        "value": gettext(
+                            "This is not a phone number that can be dialled. Write it as "
+                            "the official page does; outside North America, with its country "
+                            "code (+44 20 …)."
+                        )
                     }
                 )
 

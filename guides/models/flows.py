@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from guides.flow.rules import parent_problem
 from guides.models.base import LONG_TEXT, VisibleText, position_validators
@@ -25,21 +27,21 @@ class Route(VisibleText):
         blank=True,
         on_delete=models.PROTECT,
         related_name="routes",
-        help_text=(
+        help_text=_(
             "Where it was bought; its standard steps are shown with this route's. "
             "Choose a variant (App Store → on a Mac) to skip the question between them."
         ),
     )
-    label = models.CharField(max_length=120, help_text="The answer, e.g. “Apple App Store”.")
+    label = models.CharField(max_length=120, help_text=_("The answer, e.g. “Apple App Store”."))
     slug = models.SlugField(max_length=80)
     position = models.PositiveIntegerField(default=0, validators=position_validators)
     question = models.CharField(
         max_length=200,
         blank=True,
-        help_text="The question this route asks of its own answers, e.g. “Where do you live?”.",
+        help_text=_("The question this route asks of its own answers, e.g. “Where do you live?”."),
     )
     channel_steps_first = models.BooleanField(
-        default=True, help_text="Show the channel's standard steps before this route's own."
+        default=True, help_text=_("Show the channel's standard steps before this route's own.")
     )
 
     class Meta:
@@ -49,18 +51,20 @@ class Route(VisibleText):
                 fields=["provider", "slug"],
                 condition=Q(parent__isnull=True),
                 name="route_unique_top_slug",
-                violation_error_message="This provider already has a first answer with this slug.",
+                violation_error_message=_(
+                    "This provider already has a first answer with this slug."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["parent", "slug"],
                 condition=Q(parent__isnull=False),
                 name="route_unique_child_slug",
-                violation_error_message="This question already has an answer with this slug.",
+                violation_error_message=_("This question already has an answer with this slug."),
             ),
             models.CheckConstraint(
                 condition=~Q(parent=models.F("pk")),
                 name="route_not_own_parent",
-                violation_error_message="A route cannot be its own parent.",
+                violation_error_message=_("A route cannot be its own parent."),
             ),
         ]
         # "route_parent_same_provider": a trigger in migration 0002 refuses a parent that
@@ -88,7 +92,9 @@ class Route(VisibleText):
         if parent is None:
             return
         if self.provider_id and parent.provider_id != self.provider_id:
-            raise ValidationError({"parent": "The parent route belongs to another provider."})
+            raise ValidationError(
+                {"parent": gettext("The parent route belongs to another provider.")}
+            )
         parents = dict(
             Route.objects.filter(provider_id=parent.provider_id).values_list("pk", "parent_id")
         )
@@ -97,10 +103,10 @@ class Route(VisibleText):
 
 
 class StepKind(models.TextChoices):
-    DO = "do", "Do"
-    CHECK = "check", "Check"
-    WARNING = "warning", "Warning"
-    TIP = "tip", "Tip"
+    DO = "do", _("Do")
+    CHECK = "check", _("Check")
+    WARNING = "warning", _("Warning")
+    TIP = "tip", _("Tip")
 
 
 class Step(VisibleText):
@@ -118,9 +124,9 @@ class Step(VisibleText):
     )
     position = models.PositiveIntegerField(default=0, validators=position_validators)
     kind = models.CharField(max_length=10, choices=StepKind, default=StepKind.DO)
-    title = models.CharField(max_length=200, help_text="A short imperative: “Open Settings”.")
+    title = models.CharField(max_length=200, help_text=_("A short imperative: “Open Settings”."))
     body = models.TextField(
-        blank=True, max_length=LONG_TEXT, help_text="Markdown. Links and emphasis are kept."
+        blank=True, max_length=LONG_TEXT, help_text=_("Markdown. Links and emphasis are kept.")
     )
     link_url = models.URLField(max_length=500, blank=True)
     link_label = models.CharField(max_length=120, blank=True)
@@ -130,11 +136,13 @@ class Step(VisibleText):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="steps",
-        help_text="An official contact to show with this step.",
+        help_text=_("An official contact to show with this step."),
     )
     email_subject = models.CharField(max_length=200, blank=True)
     email_body = models.TextField(blank=True, max_length=LONG_TEXT)
-    source_url = models.URLField(max_length=500, blank=True, help_text="Where this is documented.")
+    source_url = models.URLField(
+        max_length=500, blank=True, help_text=_("Where this is documented.")
+    )
 
     class Meta:
         ordering = ["position", "pk"]
@@ -143,7 +151,7 @@ class Step(VisibleText):
                 condition=Q(route__isnull=False, channel__isnull=True)
                 | Q(route__isnull=True, channel__isnull=False),
                 name="step_route_xor_channel",
-                violation_error_message="A step belongs to exactly one route or channel.",
+                violation_error_message=_("A step belongs to exactly one route or channel."),
             ),
         ]
 
@@ -154,20 +162,22 @@ class Step(VisibleText):
         super().clean()
         # Belonging to exactly one route or channel is the step_route_xor_channel constraint.
         if self.link_label and not self.link_url:
-            raise ValidationError({"link_url": "A link label needs a link."})
+            raise ValidationError({"link_url": gettext("A link label needs a link.")})
         if self.email_body and not self.email_subject:
-            raise ValidationError({"email_subject": "An email template needs a subject."})
+            raise ValidationError({"email_subject": gettext("An email template needs a subject.")})
         contact = self.contact if self.contact_id else None
         if contact is not None:
             route = self.route if self.route_id else None
             if route is not None and contact.provider_id != route.provider_id:
-                raise ValidationError({"contact": "Choose a contact of this route's provider."})
+                raise ValidationError(
+                    {"contact": gettext("Choose a contact of this route's provider.")}
+                )
             channel = self.channel if self.channel_id else None
             if channel is not None and contact.channel_id not in {
                 self.channel_id,
                 channel.parent_id,
             }:
-                raise ValidationError({"contact": "Choose a contact of this channel."})
+                raise ValidationError({"contact": gettext("Choose a contact of this channel.")})
 
     def phone_owner(self) -> phones.Owner | None:
         # A route's steps may carry only its provider's verified phone numbers; a channel's

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from guides.models.base import LONG_TEXT, VisibleText, position_validators
 from guides.text import phones
 
 
 class NoteKind(models.TextChoices):
-    BEFORE = "before", "Before you cancel"
-    AFTER = "after", "After you cancel"
-    REFUND = "refund", "Refunds"
-    ALTERNATIVE = "alternative", "Alternatives to cancelling"
+    # Lazy labels, translated where they are shown; typed as str for the pages that take a
+    # kind's label as a heading (guides/flow/guide.py's note_sections).
+    BEFORE = "before", _("Before you cancel")
+    AFTER = "after", _("After you cancel")
+    REFUND = "refund", _("Refunds")
+    ALTERNATIVE = "alternative", _("Alternatives to cancelling")
 
 
 class ProviderNote(VisibleText):
@@ -21,7 +24,7 @@ class ProviderNote(VisibleText):
     provider = models.ForeignKey("guides.Provider", on_delete=models.CASCADE, related_name="notes")
     kind = models.CharField(max_length=12, choices=NoteKind)
     title = models.CharField(max_length=200)
-    body = models.TextField(blank=True, max_length=LONG_TEXT, help_text="Markdown.")
+    body = models.TextField(blank=True, max_length=LONG_TEXT, help_text=_("Markdown."))
     position = models.PositiveIntegerField(default=0, validators=position_validators)
     source_url = models.URLField(max_length=500, blank=True)
 
@@ -42,7 +45,7 @@ class Question(VisibleText):
         "guides.Provider", on_delete=models.CASCADE, related_name="questions"
     )
     question = models.CharField(max_length=300)
-    answer = models.TextField(max_length=LONG_TEXT, help_text="Markdown.")
+    answer = models.TextField(max_length=LONG_TEXT, help_text=_("Markdown."))
     position = models.PositiveIntegerField(default=0, validators=position_validators)
     source_url = models.URLField(max_length=500, blank=True)
 

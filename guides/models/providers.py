@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from guides.flow.rules import FIRST_QUESTION
 from guides.models.base import SHORT_TEXT, Status, VisibleText, previews_drafts
@@ -17,17 +19,24 @@ from guides.text import phones
 class Difficulty(models.TextChoices):
     """The JustDelete.me scale, with the meaning shown to visitors."""
 
-    EASY = "easy", "Easy"
-    MEDIUM = "medium", "Medium"
-    HARD = "hard", "Hard"
-    IMPOSSIBLE = "impossible", "Impossible"
+    EASY = "easy", _("Easy")
+    MEDIUM = "medium", _("Medium")
+    HARD = "hard", _("Hard")
+    IMPOSSIBLE = "impossible", _("Impossible")
 
 
+# In English, marked for the catalog: Provider.difficulty_meaning translates one when read.
 DIFFICULTY_MEANINGS: dict[str, str] = {
-    Difficulty.EASY: "A clear cancel option in your account or where you bought it.",
-    Difficulty.MEDIUM: "Takes some extra steps, a retention offer, or a look around to find.",
-    Difficulty.HARD: "Cannot be done online: you must phone, write, or talk to someone.",
-    Difficulty.IMPOSSIBLE: "The provider offers no way to cancel; you must stop the payment.",
+    Difficulty.EASY: gettext_noop("A clear cancel option in your account or where you bought it."),
+    Difficulty.MEDIUM: gettext_noop(
+        "Takes some extra steps, a retention offer, or a look around to find."
+    ),
+    Difficulty.HARD: gettext_noop(
+        "Cannot be done online: you must phone, write, or talk to someone."
+    ),
+    Difficulty.IMPOSSIBLE: gettext_noop(
+        "The provider offers no way to cancel; you must stop the payment."
+    ),
 }
 
 
@@ -38,7 +47,7 @@ class Category(VisibleText):
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "categories"
+        verbose_name_plural = _("categories")
 
     def __str__(self) -> str:
         return self.name
@@ -86,18 +95,18 @@ class Provider(VisibleText):
     aliases = models.TextField(
         blank=True,
         max_length=SHORT_TEXT,
-        help_text="Other names people search for, one per line (e.g. “KIS”).",
+        help_text=_("Other names people search for, one per line (e.g. “KIS”)."),
     )
     summary = models.TextField(
-        blank=True, max_length=SHORT_TEXT, help_text="One or two sentences for visitors."
+        blank=True, max_length=SHORT_TEXT, help_text=_("One or two sentences for visitors.")
     )
     website = models.URLField(blank=True)
     difficulty = models.CharField(max_length=12, choices=Difficulty, default=Difficulty.MEDIUM)
     minutes_to_cancel = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Typical time to cancel, in minutes."
+        null=True, blank=True, help_text=_("Typical time to cancel, in minutes.")
     )
     first_question = models.CharField(max_length=200, default=FIRST_QUESTION)
-    popular = models.BooleanField(default=False, help_text="Shown on the home page.")
+    popular = models.BooleanField(default=False, help_text=_("Shown on the home page."))
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
     last_verified_on = models.DateField(null=True, blank=True)
     last_verified_by = models.ForeignKey(
@@ -111,7 +120,7 @@ class Provider(VisibleText):
     sources = models.TextField(
         blank=True,
         max_length=SHORT_TEXT,
-        help_text="The pages this guide is based on, one URL per line.",
+        help_text=_("The pages this guide is based on, one URL per line."),
     )
     updated_at = models.DateTimeField(auto_now=True)
     # A published guide is never edited in place: editors change a draft of it (a copy,
@@ -123,7 +132,7 @@ class Provider(VisibleText):
         on_delete=models.CASCADE,
         related_name="draft",
         editable=False,
-        help_text="The published guide this draft changes.",
+        help_text=_("The published guide this draft changes."),
     )
     # Who has changed the guide since it was last published: none of them may publish it.
     editors = models.ManyToManyField(
@@ -146,12 +155,12 @@ class Provider(VisibleText):
                 fields=["slug"],
                 condition=Q(draft_of__isnull=True),
                 name="provider_slug_unique",
-                violation_error_message="Another guide already has this slug.",
+                violation_error_message=_("Another guide already has this slug."),
             ),
             models.CheckConstraint(
                 condition=Q(draft_of__isnull=True) | Q(status="draft"),
                 name="provider_draft_copy_unpublished",
-                violation_error_message="A draft of changes is published by publishing it.",
+                violation_error_message=_("A draft of changes is published by publishing it."),
             ),
         ]
         permissions = [
@@ -167,7 +176,9 @@ class Provider(VisibleText):
 
     @property
     def difficulty_meaning(self) -> str:
-        return DIFFICULTY_MEANINGS.get(self.difficulty, "")
+        """What the difficulty means, in the active language."""
+        meaning = DIFFICULTY_MEANINGS.get(self.difficulty, "")
+        return gettext(meaning) if meaning else ""
 
     @property
     def alias_list(self) -> list[str]:
@@ -192,7 +203,7 @@ class Provider(VisibleText):
         if self.slug and self.draft_of_id is not None:
             taken = Provider.objects.guides().filter(slug=self.slug)
             if taken.exclude(pk=self.draft_of_id).exists():
-                raise ValidationError({"slug": "Another guide already has this slug."})
+                raise ValidationError({"slug": gettext("Another guide already has this slug.")})
 
     def phone_owner(self) -> phones.Owner:
         # What visitors read may carry only this provider's verified phone numbers; a provider

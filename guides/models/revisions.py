@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class RevisionKind(models.TextChoices):
-    PUBLISHED = "published", "Published"
-    ROLLED_BACK = "rolled-back", "Rolled back"
+    PUBLISHED = "published", _("Published")
+    ROLLED_BACK = "rolled-back", _("Rolled back")
 
 
 class GuideRevision(models.Model):
@@ -22,17 +23,17 @@ class GuideRevision(models.Model):
     )
     number = models.PositiveIntegerField()
     kind = models.CharField(max_length=12, choices=RevisionKind, default=RevisionKind.PUBLISHED)
-    document = models.TextField(help_text="The guide as it went live, in the export format.")
+    document = models.TextField(help_text=_("The guide as it went live, in the export format."))
     message = models.CharField(max_length=500, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     published_at = models.DateTimeField(auto_now_add=True)
     edited_by = models.CharField(
-        max_length=500, blank=True, help_text="Who made the change that was published."
+        max_length=500, blank=True, help_text=_("Who made the change that was published.")
     )
     published_alone = models.BooleanField(
-        default=False, help_text="A superuser published a change of their own, unreviewed."
+        default=False, help_text=_("A superuser published a change of their own, unreviewed.")
     )
     restores = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -58,20 +59,20 @@ class ChannelRevision(models.Model):
         "guides.PurchaseChannel", on_delete=models.CASCADE, related_name="revisions"
     )
     number = models.PositiveIntegerField()
-    document = models.TextField(help_text="The channel as it went live, in the export format.")
+    document = models.TextField(help_text=_("The channel as it went live, in the export format."))
     message = models.CharField(max_length=500, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     published_at = models.DateTimeField(auto_now_add=True)
     edited_by = models.CharField(
-        max_length=500, blank=True, help_text="Who made the change that was published."
+        max_length=500, blank=True, help_text=_("Who made the change that was published.")
     )
     published_alone = models.BooleanField(
-        default=False, help_text="A superuser published a change of their own, unreviewed."
+        default=False, help_text=_("A superuser published a change of their own, unreviewed.")
     )
     reached = models.TextField(
-        blank=True, help_text="The answer pages of guides the change reached, one per line."
+        blank=True, help_text=_("The answer pages of guides the change reached, one per line.")
     )
 
     class Meta:

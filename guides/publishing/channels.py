@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext
 
 from guides.files.documents import GuideImportError
 from guides.files.exporter import dumps, export_channel
@@ -243,9 +244,16 @@ def _blocking(draft: PurchaseChannel) -> list[str]:
     for route in Route.objects.filter(channel__in=gone).select_related("provider", "channel"):
         assert route.channel is not None  # filtered on its channel
         problems.append(
-            f"The draft removes the variant “{route.channel.name}”, but the answer "
-            f"“{route.label}” of {route.provider.name} sends visitors to it: point that "
-            "answer elsewhere first, or keep the variant."
+            gettext(
+                "The draft removes the variant “%(variant)s”, but the answer “%(answer)s” of "
+                "%(guide)s sends visitors to it: point that answer elsewhere first, or keep "
+                "the variant."
+            )
+            % {
+                "variant": route.channel.name,
+                "answer": route.label,
+                "guide": route.provider.name,
+            }
         )
     return problems
 
@@ -327,13 +335,16 @@ def publish_channel(draft: PurchaseChannel, user, message: str) -> ChannelRevisi
         if found:
             listed = "; ".join(str(problem) for problem in found[:5])
             raise PublishRefused(
-                f"Its page carries phone numbers that no one has verified ({listed}). Verify "
-                "the number as a contact of the channel, or remove it."
+                gettext(
+                    "Its page carries phone numbers that no one has verified (%(numbers)s). "
+                    "Verify the number as a contact of the channel, or remove it."
+                )
+                % {"numbers": listed}
             )
         live = PurchaseChannel.objects.select_for_update().get(pk=live_of(draft).pk)
         data = _document(draft)
         if not compare_documents(_document(live), data, "channels"):
-            raise PublishRefused("The draft changes nothing: there is nothing to publish.")
+            raise PublishRefused(gettext("The draft changes nothing: there is nothing to publish."))
         reached = "\n".join(
             f"{provider.name}: {', '.join(leaf.answers)}"
             for provider, leaf in channel_reach(live).pages

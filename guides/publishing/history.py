@@ -18,6 +18,7 @@ import reversion
 from django.apps import apps
 from django.db import IntegrityError, connection
 from django.db.models import Model, Q
+from django.utils.translation import gettext, gettext_noop
 from reversion.errors import RevertError
 
 from guides.models import (
@@ -59,9 +60,11 @@ def check_references() -> None:
         connection.check_constraints(table_names=tables)
     except IntegrityError as exc:
         raise RevertError(
-            "This version cannot be brought back on its own: something it belongs to (a "
-            "route, a channel or a provider) has been deleted since. Recover that first, "
-            "from its own History or “Recover deleted” list."
+            gettext(
+                "This version cannot be brought back on its own: something it belongs to (a "
+                "route, a channel or a provider) has been deleted since. Recover that first, "
+                "from its own History or “Recover deleted” list."
+            )
         ) from exc
 
 
@@ -155,11 +158,11 @@ def guide_record(provider: Provider) -> list[dict]:
         "published_by", "restores"
     ):
         if revision.kind == RevisionKind.ROLLED_BACK:
-            kind = "Rollback"
+            kind = gettext_noop("Rollback")  # a key (its page's class), translated where shown
         elif revision.published_by_id is None and revision.message != BASELINE_MESSAGE:
-            kind = "Import"
+            kind = gettext_noop("Import")
         else:
-            kind = "Publication"
+            kind = gettext_noop("Publication")
         record.append(
             {
                 "when": revision.published_at,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils.translation import gettext, ngettext
 
 from guides.flow import map as flow_map
 from guides.models import Provider, PurchaseChannel
@@ -22,7 +23,12 @@ class Reach:
 
     def __str__(self) -> str:
         pages, guides = len(self.pages), len(self.providers)
-        return f"{pages} answer page{'s' * (pages != 1)} of {guides} guide{'s' * (guides != 1)}"
+        # Translators: "3 answer pages of 2 guides": what a change to a channel reaches.
+        return gettext("%(pages)s of %(guides)s") % {
+            "pages": ngettext("%(count)s answer page", "%(count)s answer pages", pages)
+            % {"count": pages},
+            "guides": ngettext("%(count)s guide", "%(count)s guides", guides) % {"count": guides},
+        }
 
 
 def channel_reach(channel: PurchaseChannel) -> Reach:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext
 
 from guides.files.documents import GuideImportError, parse_document
 from guides.files.exporter import dumps
@@ -200,17 +201,31 @@ def four_eyes(draft, user, *, live: bool, what: str) -> Decision:
     """Four eyes, for a guide or a channel (`what`): a Publisher publishes what someone else
     changed. A superuser may publish their own change, and the revision records that it was
     not reviewed."""
+    channel = what == "channel"
     if not user.has_perm("guides.publish_provider"):
-        return Decision(False, f"Only a Publisher can publish a {what}.")
+        if channel:
+            return Decision(False, gettext("Only a Publisher can publish a channel."))
+        return Decision(False, gettext("Only a Publisher can publish a guide."))
     if live:
-        return Decision(False, f"This {what} is live: its changes are made in a draft.")
+        if channel:
+            return Decision(
+                False, gettext("This channel is live: its changes are made in a draft.")
+            )
+        return Decision(False, gettext("This guide is live: its changes are made in a draft."))
     if draft.editors.filter(pk=user.pk).exists():
         if user.is_superuser:
-            return Decision(True, f"You changed this {what} yourself.", alone=True)
-        return Decision(
-            False,
-            f"You changed this {what} yourself: another Publisher must review and publish it.",
-        )
+            if channel:
+                return Decision(True, gettext("You changed this channel yourself."), alone=True)
+            return Decision(True, gettext("You changed this guide yourself."), alone=True)
+        if channel:
+            reason = gettext(
+                "You changed this channel yourself: another Publisher must review and publish it."
+            )
+        else:
+            reason = gettext(
+                "You changed this guide yourself: another Publisher must review and publish it."
+            )
+        return Decision(False, reason)
     return Decision(True)
 
 
@@ -255,8 +270,11 @@ def publish(draft: Provider, user, message: str) -> GuideRevision:
         if problems:
             listed = "; ".join(str(problem) for problem in problems[:5])
             raise PublishRefused(
-                f"Its pages carry phone numbers that no one has verified ({listed}). Verify "
-                "the number as a contact, or remove it."
+                gettext(
+                    "Its pages carry phone numbers that no one has verified (%(numbers)s). "
+                    "Verify the number as a contact, or remove it."
+                )
+                % {"numbers": listed}
             )
         editors = ", ".join(sorted(u.get_username() for u in draft.editors.all()))
         if draft.draft_of_id is None:  # its first publication
@@ -269,7 +287,9 @@ def publish(draft: Provider, user, message: str) -> GuideRevision:
             live = Provider.objects.select_for_update().get(pk=draft.draft_of_id)
             data = document(draft)
             if not compare_documents(document(live), data):
-                raise PublishRefused("The draft changes nothing: there is nothing to publish.")
+                raise PublishRefused(
+                    gettext("The draft changes nothing: there is nothing to publish.")
+                )
             number = _next_number(live)
             try:
                 load_guide(data, into=live, status=Status.PUBLISHED)
@@ -292,18 +312,21 @@ def publish(draft: Provider, user, message: str) -> GuideRevision:
 def roll_back(revision: GuideRevision, user, message: str = "") -> GuideRevision:
     """Make `revision` what visitors read again, as a whole; recorded as a new revision."""
     if not user.has_perm("guides.publish_provider"):
-        raise PublishRefused("Only a Publisher can roll a guide back.")
+        raise PublishRefused(gettext("Only a Publisher can roll a guide back."))
     with transaction.atomic():
         live = Provider.objects.select_for_update().get(pk=revision.provider_id)
         if not live.is_live:
-            raise PublishRefused("This guide is not published: there is nothing to roll back.")
+            raise PublishRefused(
+                gettext("This guide is not published: there is nothing to roll back.")
+            )
         data = parse_document(f"revision {revision.number}", revision.document).data
         number = _next_number(live)
         try:
             load_guide(data, into=live, status=Status.PUBLISHED)
         except GuideImportError as exc:
             raise PublishRefused(
-                "This revision cannot be brought back as it is: " + "; ".join(exc.errors)
+                gettext("This revision cannot be brought back as it is: %(errors)s")
+                % {"errors": "; ".join(exc.errors)}
             ) from exc
         return GuideRevision.objects.create(
             provider=live,

@@ -29,12 +29,14 @@ from typing import Any
 import reversion
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext, gettext_noop
 from reversion.errors import RevertError
 from reversion.models import Version
 
 from guides.models import OfficialContact, Provider, PurchaseChannel, Route, Step
 from guides.publishing import channels as channel_publishing
 from guides.publishing import revisions as publishing
+from guides.publishing.naming import describe
 
 # What may be undone, and where each sits (left alone by an undo).
 PLACE_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
@@ -180,14 +182,16 @@ def _in_target(f: models.Field, value, target: Target):
 def shown(f: models.Field, value) -> str:
     """A field's value as an editor reads it."""
     if value is None or value == "":
-        return "(empty)"
+        return gettext("(empty)")
     if f.choices:
         return str(dict(f.flatchoices).get(value, value))
     if isinstance(f, models.BooleanField):
-        return "Yes" if value else "No"
+        return gettext("Yes") if value else gettext("No")
     if f.is_relation and f.related_model is not None:
         related = f.related_model._default_manager.filter(pk=value).first()
-        return str(related) if related is not None else f"(deleted, #{value})"
+        if related is None:
+            return gettext("(deleted, #%(id)s)") % {"id": value}
+        return str(related)
     return str(value)
 
 
@@ -230,41 +234,29 @@ class Plan:
 
     @property
     def untouched(self) -> str:
-        return UNTOUCHED.get(type(self.obj), "Nothing else is touched.")
+        return gettext(UNTOUCHED.get(type(self.obj), gettext_noop("Nothing else is touched.")))
 
     @property
     def into_draft(self) -> str:
         if self.target.live is None:
             return ""
-        return (
-            f"This goes into the draft of changes to “{self.target.live.name}”; visitors see "
-            "it once a Publisher publishes it."
-        )
+        return gettext(
+            "This goes into the draft of changes to “%(guide)s”; visitors see it once a "
+            "Publisher publishes it."
+        ) % {"guide": self.target.live.name}
 
 
+# In English, marked for the catalog: Plan.untouched translates one when it is shown.
 UNTOUCHED: dict[type[models.Model], str] = {
-    Step: "Other steps, answers and contacts are not touched.",
-    Route: "Its steps, the answers below it and the rest of the guide are not touched.",
-    PurchaseChannel: "Its standard steps, variants and contacts are not touched.",
-    OfficialContact: "Other contacts, and the steps that show this one, are not touched.",
+    Step: gettext_noop("Other steps, answers and contacts are not touched."),
+    Route: gettext_noop(
+        "Its steps, the answers below it and the rest of the guide are not touched."
+    ),
+    PurchaseChannel: gettext_noop("Its standard steps, variants and contacts are not touched."),
+    OfficialContact: gettext_noop(
+        "Other contacts, and the steps that show this one, are not touched."
+    ),
 }
-
-
-def describe(obj) -> str:
-    """The object, named as an editor finds it: "step 2 “Open Billing” of answer “Website”"."""
-    if isinstance(obj, Step):
-        if obj.route is not None:
-            return f"step {obj.position} “{obj.title}” of answer “{obj.route.label}”"
-        return f"standard step {obj.position} “{obj.title}” of channel “{obj.channel}”"
-    if isinstance(obj, Route):
-        under = f" (under “{obj.parent.label}”)" if obj.parent is not None else ""
-        return f"answer “{obj.label}”{under} of “{obj.provider.name}”"
-    if isinstance(obj, PurchaseChannel):
-        return f"{'variant' if obj.parent_id else 'channel'} “{obj}”"
-    if isinstance(obj, OfficialContact):
-        owner = obj.provider if obj.provider_id else obj.channel
-        return f"contact “{obj}” of “{owner}”"
-    return f"“{obj}”"
 
 
 def plan(obj, version: Version, user, *, target: Target | None = None) -> Plan:
@@ -274,28 +266,32 @@ def plan(obj, version: Version, user, *, target: Target | None = None) -> Plan:
     result = Plan(obj, version, previous, target)
     after, before = _values(version), _values(previous)
     if after is None:
-        result.problem = "This version cannot be read any more: it was kept in an older form."
+        result.problem = gettext(
+            "This version cannot be read any more: it was kept in an older form."
+        )
         return result
     if before is None:
-        result.problem = (
+        result.problem = gettext(
             "This is the first version kept of it: there is no earlier value to go back to."
         )
         return result
     if target.row is None:
         assert target.live is not None  # only a counterpart in a draft can be missing
-        result.problem = (
-            f"The draft of changes to “{target.live.name}” no longer has this "
-            f"{obj._meta.verbose_name}: it was deleted or moved there. Change the draft itself."
-        )
+        result.problem = gettext(
+            "The draft of changes to “%(guide)s” no longer has this %(kind)s: it was deleted "
+            "or moved there. Change the draft itself."
+        ) % {"guide": target.live.name, "kind": obj._meta.verbose_name}
         return result
     row = target.row
     for f in changed_fields(version, previous):
         if f.name in PLACE_FIELDS[type(obj)]:
             old, new = before[f.attname], after[f.attname]
             result.left_alone.append(
-                f"This change also moved it ({f.verbose_name}: {shown(f, old)} → "
-                f"{shown(f, new)}). An undo leaves where it sits as it is: move it back on "
-                "its list's own page."
+                gettext(
+                    "This change also moved it (%(field)s: %(before)s → %(after)s). An undo "
+                    "leaves where it sits as it is: move it back on its list's own page."
+                )
+                % {"field": f.verbose_name, "before": shown(f, old), "after": shown(f, new)}
             )
             continue
         back = _in_target(f, before[f.attname], target)
@@ -334,7 +330,9 @@ def apply(obj, version: Version, user) -> Plan:
         if result.problem:
             raise UndoRefused(result.problem)
         if not result.changes:
-            raise UndoRefused("Nothing to undo: these fields are already as they were before.")
+            raise UndoRefused(
+                gettext("Nothing to undo: these fields are already as they were before.")
+            )
         assert target.row is not None  # else plan() named the problem
         row = type(target.row)._default_manager.select_for_update().get(pk=target.row.pk)
         for item in result.changes:

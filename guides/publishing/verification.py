@@ -9,6 +9,7 @@ editor of every admin save and import), so no field can be typed to claim it.
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from reversion.models import Version
 
 from guides.models import ContactKind, OfficialContact
@@ -34,25 +35,25 @@ def official_addresses(contact: OfficialContact) -> list[str]:
 def refusal(contact: OfficialContact, user) -> str | None:
     """Why `user` may not verify `contact`, or None if they may."""
     if not user.has_perm(VERIFY_PERMISSION):
-        return "Only a Publisher may verify a contact."
+        return gettext("Only a Publisher may verify a contact.")
     if user.pk in editors_of(contact):
-        return (
+        return gettext(
             "You created or changed this contact, so another Publisher must verify it: "
             "a second person checks every contact."
         )
     if contact.kind == ContactKind.PHONE:
         official = official_addresses(contact)
         if not official:
-            return (
+            return gettext(
                 "A phone number is verified against the official website: give its owner a "
                 "website first."
             )
         if not domains.on_domain_of(contact.source_url, official):
             domain = domains.registrable_domain(official[0])
-            return (
-                f"The source of a phone number must be a page on the official domain "
-                f"({domain}); {contact.source_url} is not."
-            )
+            return gettext(
+                "The source of a phone number must be a page on the official domain "
+                "(%(domain)s); %(source)s is not."
+            ) % {"domain": domain, "source": contact.source_url}
     return None
 
 

@@ -1,0 +1,129 @@
+"""The admin's own labels and the model labels come out in the active language: German
+with `translation.override("de")`, English (the source text, unchanged) otherwise."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from guides.admin import feedback_readout
+from guides.admin.feedback import FeedbackAdmin
+from guides.models import Category, Difficulty, Feedback, Provider, Status, Step
+from guides.publishing.revisions import four_eyes
+from tests import factories
+
+
+def fieldset_titles() -> list[str]:
+    return [str(name) for name, _ in admin.site._registry[Provider].fieldsets if name]
+
+
+def test_model_labels_in_german_and_english():
+    with translation.override("de"):
+        assert str(Category._meta.verbose_name_plural) == "Kategorien"
+        assert str(Feedback._meta.verbose_name_plural) == "Rückmeldungen"
+        assert Status.PUBLISHED.label == "Veröffentlicht"
+        assert str(Difficulty.EASY.label) == "Einfach"
+        assert str(Provider._meta.get_field("popular").help_text) == (
+            "Wird auf der Startseite angezeigt."
+        )
+    assert str(Category._meta.verbose_name_plural) == "categories"
+    assert str(Feedback._meta.verbose_name_plural) == "feedback"
+    assert Status.PUBLISHED.label == "Published"
+    assert str(Difficulty.EASY.label) == "Easy"
+    assert str(Provider._meta.get_field("popular").help_text) == "Shown on the home page."
+
+
+def test_difficulty_meaning_follows_the_active_language():
+    provider = Provider(difficulty=Difficulty.EASY)
+    with translation.override("fr"):
+        assert provider.difficulty_meaning.startswith("Une option de résiliation claire")
+    assert provider.difficulty_meaning == (
+        "A clear cancel option in your account or where you bought it."
+    )
+
+
+def test_admin_fieldsets_and_columns_in_german():
+    with translation.override("de"):
+        assert fieldset_titles() == [
+            "Was Besucher lesen",
+            "Überprüfung",
+            "Rückmeldungen von Besuchern seit der letzten Überprüfung",
+        ]
+        assert str(FeedbackAdmin.short_comment.short_description) == "Kommentar"
+    assert fieldset_titles() == [
+        "What visitors read",
+        "Verification",
+        "Visitors' feedback since the last verification",
+    ]
+    assert str(FeedbackAdmin.short_comment.short_description) == "Comment"
+
+
+def test_messages_to_editors_in_german():
+    with translation.override("de"):
+        assert feedback_readout.success_rate(3, 1) == "75\u00a0% (3 von 4)"
+        assert feedback_readout.success_rate(0, 0) == "Noch keine Antworten"
+    assert feedback_readout.success_rate(3, 1) == "75% (3 of 4)"
+    assert feedback_readout.success_rate(0, 0) == "No answers yet"
+
+
+@pytest.mark.django_db
+def test_a_refusal_and_a_model_error_in_german():
+    editor = factories.make_staff("editor", "Editors")
+    draft = factories.make_provider(status="draft")
+    with translation.override("de"):
+        decision = four_eyes(draft, editor, live=False, what="guide")
+        assert decision.reason == "Nur ein Publisher kann eine Anleitung veröffentlichen."
+        with pytest.raises(ValidationError) as german:
+            Step(title="Open Settings", link_label="Settings").clean()
+    assert german.value.message_dict == {"link_url": ["Eine Linkbeschriftung braucht einen Link."]}
+    decision = four_eyes(draft, editor, live=False, what="guide")
+    assert decision.reason == "Only a Publisher can publish a guide."
+    with pytest.raises(ValidationError) as english:
+        Step(title="Open Settings", link_label="Settings").clean()
+    assert english.value.message_dict == {"link_url": ["A link label needs a link."]}
+
+
+def test_an_admin_template_in_german_escapes_what_editors_typed():
+    page = {"state": "added", "answers": ["<b>Web</b>"], "steps": []}
+    with translation.override("de"):
+        html = render_to_string("admin/guides/provider/_page_change.html", {"page": page})
+    assert "neue Seite" in html
+    assert "&lt;b&gt;Web&lt;/b&gt;" in html
+    html = render_to_string("admin/guides/provider/_page_change.html", {"page": page})
+    assert "new page" in html
+
+
+# Through the admin: an editor's pages follow their browser's language (cancelflow/languages.py)
+
+
+@pytest.fixture
+def staff(client, db):
+    user = factories.make_staff("editor", "Editors")
+    factories.login(client, user)
+    return client
+
+
+def test_an_admin_page_follows_the_browsers_language(staff):
+    url = reverse("admin:guides_provider_attention")
+    german = staff.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "<title>Braucht Aufmerksamkeit | " in german
+    assert "Routen, die bei jemandem nicht funktioniert haben" in german
+    english = staff.get(url).content.decode()
+    assert "<title>Needs attention | " in english
+    assert "Routes that did not work for someone" in english
+
+
+def test_an_action_tells_the_editor_in_their_language(staff):
+    route = factories.make_route(factories.make_provider(), label="Website", slug="website")
+    first, second = (factories.make_feedback(route, kind="problem") for _ in range(2))
+    url = reverse("admin:guides_feedback_changelist")
+    action = {"action": "mark_fixed", "_selected_action": [first.pk]}
+    german = staff.post(url, action, follow=True, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "1 als behoben markiert." in german
+    action = {"action": "mark_fixed", "_selected_action": [second.pk]}
+    english = staff.post(url, action, follow=True).content.decode()
+    assert "Marked 1 as fixed." in english
