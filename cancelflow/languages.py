@@ -8,7 +8,10 @@ address, and no anonymous page varies on either header.
 
 Django's own LocaleMiddleware reads the cookie and `Accept-Language` for addresses without
 a prefix, and adds `Vary: Accept-Language` to them: both are what this module avoids.
-Editors' admin pages, which no cache keeps, follow their browser's language.
+The admin is in English too, for now: a guide's text field (`step.title`) reads and writes
+the active language's column, and its forms edit the English texts (guides/admin/mixins.py,
+SourceTexts). Its own labels are translated, ready for when each language's column is
+edited by name.
 """
 
 from __future__ import annotations
@@ -36,22 +39,14 @@ def without_language(path: str) -> str:
     return path[len(code) + 1 :] if code else path
 
 
-def _admin(path: str) -> bool:
-    return path.startswith(f"/{settings.ADMIN_PATH}")
-
-
 class PathLanguageMiddleware:
-    """Activate the language of the address (the default one without a prefix); an
-    editor's admin pages take their browser's."""
+    """Activate the language of the address (the default one without a prefix)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if _admin(request.path_info):
-            language = translation.get_language_from_request(request)
-        else:
-            language = path_language(request.path_info) or settings.LANGUAGE_CODE
+        language = path_language(request.path_info) or settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language
         try:

@@ -7,12 +7,12 @@ from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from guides.admin.mixins import EditorAdmin, LockedWhenLive, StatedLimits
+from guides.admin.mixins import EditorAdmin, LockedWhenLive, SourceTexts, StatedLimits
 from guides.models import OfficialContact
 from guides.publishing import verification
 
 
-class ContactInline(LockedWhenLive, StatedLimits, admin.TabularInline):
+class ContactInline(LockedWhenLive, SourceTexts, StatedLimits, admin.TabularInline):
     model = OfficialContact
     extra = 0
     fields = ["kind", "label", "value", "region", "source_url", "verified_on", "verified_by"]

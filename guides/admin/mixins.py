@@ -23,6 +23,7 @@ from guides.admin.edit_token import EditTokenMixin, is_revert
 from guides.admin.forms import ORDERED_CLASS, SMALL_TEXTAREA, PositionForm
 from guides.admin.undo import UndoMixin
 from guides.models import Provider, PurchaseChannel, Route
+from guides.models.translated import source_columns, translation_columns
 from guides.publishing import channels as channel_publishing
 from guides.publishing import history
 from guides.publishing import revisions as publishing
@@ -34,6 +35,17 @@ if TYPE_CHECKING:  # typed as the admin or inline it is mixed into; a plain clas
     _BaseAdmin = admin.options.BaseModelAdmin[Any]
 else:
     _BaseAdmin = object
+
+
+class SourceTexts(_BaseAdmin):
+    """The admin's forms edit a guide's texts in their source language, English: each text's
+    own field (`title`, which reads and writes its English column in English), never the
+    columns behind it (`title_en`, `title_de`, …; the translations come from guide files,
+    docs/format.md). A form showing both would save one over the other."""
+
+    def get_exclude(self, request, obj=None):
+        columns = [*source_columns(self.model), *translation_columns(self.model)]
+        return [*(super().get_exclude(request, obj) or ()), *columns]
 
 
 class StatedLimits(_BaseAdmin):
@@ -84,7 +96,7 @@ class LockedWhenLive(_Inline):
         return super().has_delete_permission(request, obj) and _unlocked(obj)
 
 
-class OrderedTabularInline(LockedWhenLive, StatedLimits, admin.TabularInline):
+class OrderedTabularInline(LockedWhenLive, SourceTexts, StatedLimits, admin.TabularInline):
     form = PositionForm
     extra = 0
     classes = [ORDERED_CLASS]
@@ -95,7 +107,7 @@ class OrderedTabularInline(LockedWhenLive, StatedLimits, admin.TabularInline):
         css = {"all": ["css/admin-ordering.css"]}
 
 
-class EditorAdmin(EditTokenMixin, UndoMixin, StatedLimits, VersionAdmin):
+class EditorAdmin(EditTokenMixin, UndoMixin, SourceTexts, StatedLimits, VersionAdmin):
     """Keeps every change in history (django-reversion), revertable, and its change forms
     refuse a save based on a stale copy (edit_token.py).
 

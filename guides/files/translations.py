@@ -12,26 +12,11 @@ and a language with none at all: an export says only what there is.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
-from modeltranslation.translator import NotRegistered, translator
+
+from guides.models.translated import other_languages, translated_fields
 
 LIST_FIELDS = {"aliases"}  # one entry per line in the database, a list in a file
-
-
-def other_languages() -> list[str]:
-    """The languages a text may be translated into: all but the source (English)."""
-    return [code for code, _ in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
-
-
-def translated_fields(model: type[models.Model]) -> list[str]:
-    """The fields of `model` that editors translate, in the model's order (the registry keeps
-    them unordered, and a file must say them in the same order every time)."""
-    try:
-        translated = translator.get_options_for_model(model).all_fields
-    except NotRegistered:
-        return []
-    return [field.name for field in model._meta.fields if field.name in translated]
 
 
 def _lines(text: str) -> list[str]:

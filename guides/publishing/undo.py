@@ -34,6 +34,7 @@ from reversion.errors import RevertError
 from reversion.models import Version
 
 from guides.models import OfficialContact, Provider, PurchaseChannel, Route, Step
+from guides.models.translated import source_columns
 from guides.publishing import channels as channel_publishing
 from guides.publishing import revisions as publishing
 from guides.publishing.naming import describe
@@ -54,11 +55,11 @@ class UndoRefused(Exception):
 
 def own_fields(model: type[models.Model]) -> list[models.Field]:
     """The fields an undo may set back: what an editor edits on the object itself."""
-    place = PLACE_FIELDS.get(model, ())
+    skipped = {*PLACE_FIELDS.get(model, ()), *source_columns(model)}  # `title` says `title_en`
     return [
         f
         for f in model._meta.concrete_fields
-        if f.editable and not f.primary_key and f.name not in place
+        if f.editable and not f.primary_key and f.name not in skipped
     ]
 
 

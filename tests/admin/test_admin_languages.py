@@ -107,23 +107,21 @@ def staff(client, db):
     return client
 
 
-def test_an_admin_page_follows_the_browsers_language(staff):
+def test_the_admin_is_english_whatever_the_browser_asks(staff):
+    """For now: a text field of a guide reads and writes the active language's column, and
+    the admin's forms edit the English texts (guides/admin/mixins.py, SourceTexts); its
+    labels above are translated, ready for when it edits each language by name."""
     url = reverse("admin:guides_provider_attention")
-    german = staff.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
-    assert "<title>Braucht Aufmerksamkeit | " in german
-    assert "Routen, die bei jemandem nicht funktioniert haben" in german
-    english = staff.get(url).content.decode()
-    assert "<title>Needs attention | " in english
-    assert "Routes that did not work for someone" in english
+    page = staff.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "<title>Needs attention | " in page
+    assert "Routes that did not work for someone" in page
 
 
-def test_an_action_tells_the_editor_in_their_language(staff):
-    route = factories.make_route(factories.make_provider(), label="Website", slug="website")
-    first, second = (factories.make_feedback(route, kind="problem") for _ in range(2))
-    url = reverse("admin:guides_feedback_changelist")
-    action = {"action": "mark_fixed", "_selected_action": [first.pk]}
-    german = staff.post(url, action, follow=True, HTTP_ACCEPT_LANGUAGE="de").content.decode()
-    assert "1 als behoben markiert." in german
-    action = {"action": "mark_fixed", "_selected_action": [second.pk]}
-    english = staff.post(url, action, follow=True).content.decode()
-    assert "Marked 1 as fixed." in english
+def test_an_editors_save_writes_english_whatever_the_browser_asks(staff):
+    provider = factories.make_provider(status="draft")
+    url = reverse("admin:guides_provider_change", args=[provider.pk])
+    form = staff.get(url, HTTP_ACCEPT_LANGUAGE="de").context["adminform"].form
+    assert "summary" in form.fields and "summary_de" not in form.fields
+    category = Category.objects.get(pk=provider.category_id)
+    with translation.override("de"):
+        assert category.name == category.name_en  # no German yet: English is read

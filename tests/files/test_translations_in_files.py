@@ -9,7 +9,6 @@ import yaml
 from django.core.management import CommandError, call_command
 
 from guides.files import exporter
-from guides.files.translations import other_languages, translated_fields
 from guides.files.validation import schema
 from guides.models import (
     Category,
@@ -21,6 +20,7 @@ from guides.models import (
     Route,
     Step,
 )
+from guides.models.translated import other_languages, translated_fields
 from tests.files.test_export import reimport
 from tests.files.test_import import SAMPLE
 
