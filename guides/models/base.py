@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from guides.models.translated import source_columns
 from guides.text import phones
 
 # Positions are small numbers an editor can read. They need not be unique in their list:
@@ -32,12 +33,17 @@ class Status(models.TextChoices):
 
 def visible_text_fields(model: type[models.Model]) -> list[str]:
     """Every text of `model` that a visitor or an API client may read: each character and
-    text field (names, slugs, addresses, bodies), all but those with fixed choices. Derived
-    from the model, so a field added later is guarded without anyone listing it."""
+    text field (names, slugs, addresses, bodies), all but those with fixed choices, and each
+    translation of them (`title_de`, …). Derived from the model, so a field added later is
+    guarded without anyone listing it. A translated text's English column (`title_en`) is
+    read as the text itself (`title`), and named once."""
+    english = set(source_columns(model))
     return [
         field.name
         for field in model._meta.concrete_fields
-        if isinstance(field, models.CharField | models.TextField) and not field.choices
+        if isinstance(field, models.CharField | models.TextField)
+        and not field.choices
+        and field.name not in english
     ]
 
 

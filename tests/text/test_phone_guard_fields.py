@@ -27,6 +27,7 @@ from guides.models import (
     VisibleText,
     visible_text_fields,
 )
+from guides.models.translated import translated_fields, translation_columns
 from tests import factories
 from tests.text.test_phones import SCAM_E164, SCAM_WRITINGS
 
@@ -67,7 +68,9 @@ def test_every_guide_model_is_guarded_or_visitor_submitted():
 
 
 def test_every_text_field_is_in_the_guarded_set():
-    """Each character or text field is guarded, but those with fixed choices."""
+    """Each character or text field is guarded, but those with fixed choices; a translated
+    text's English column (`title_en`) as the text itself (`title`, which reads it), and
+    every translation (`title_de`, …) as itself."""
     for model in guide_models():
         if not issubclass(model, VisibleText):
             continue
@@ -76,7 +79,11 @@ def test_every_text_field_is_in_the_guarded_set():
             for f in model._meta.concrete_fields
             if isinstance(f, models.CharField | models.TextField) and not f.choices
         }
-        assert texts and set(visible_text_fields(model)) == texts, model.__name__
+        english = {f"{field}_en": field for field in translated_fields(model)}
+        guarded = set(visible_text_fields(model))
+        assert texts and guarded == texts - set(english), model.__name__
+        assert set(english.values()) <= guarded, model.__name__
+        assert set(translation_columns(model)) <= guarded, model.__name__
     assert {"name", "slug", "aliases", "sources", "website"} <= set(visible_text_fields(Provider))
     assert {"name", "description"} <= set(visible_text_fields(Category))
     assert {"region", "label", "source_url", "value"} <= set(visible_text_fields(OfficialContact))
