@@ -29,11 +29,14 @@ def texts_of(obj: models.Model) -> dict[str, dict]:
     for code in other_languages():
         texts: dict = {}
         for field in translated_fields(type(obj)):
-            value = getattr(obj, f"{field}_{code}")
-            if value and field in LIST_FIELDS:
-                texts[field] = _lines(value)
-            elif value:
-                texts[field] = value
+            column = obj._meta.get_field(f"{field}_{code}")
+            assert isinstance(column, models.Field)
+            value = getattr(obj, column.name)
+            # A column takes its field's default (the first question's English words) when
+            # a row is made without it: a default is no translation.
+            if not value or value == column.get_default():
+                continue
+            texts[field] = _lines(value) if field in LIST_FIELDS else value
         if texts:
             found[code] = texts
     return found

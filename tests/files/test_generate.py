@@ -113,13 +113,16 @@ def test_the_api_serves_a_generated_provider_in_a_fixed_number_of_queries(
         assert client.get(f"/api/v1/providers/{large.slug}/").status_code == 200
 
 
-def test_300_providers_load_at_a_pace_of_10000_a_minute(db):
-    """The suite's timing check, small: 10,000 in a minute on SQLite is 300 in 1.8 s. (A
+def test_1000_providers_load_at_a_pace_of_10000_a_minute(db):
+    """The suite's timing check, small: 10,000 in a minute on SQLite is 1,000 in 6 s. (A
     manual run of 10,000 is reported in docs/api.md, in its section on scale.) The promise
-    is SQLite's; on another database the suite allows twice as long."""
+    is SQLite's; on another database the suite allows twice as long. A thousand, not fewer:
+    what a run pays once (plans, statements) must be spread as a run of 10,000 spreads it,
+    now that each text is written in every language's column."""
+    count = 1_000
     started = time.perf_counter()
-    stats = generator.generate(300, seed=1)
+    stats = generator.generate(count, seed=1)
     elapsed = time.perf_counter() - started
-    assert stats.providers == 300
-    budget = 300 * 60 / 10_000 * (1 if connection.vendor == "sqlite" else 2)
-    assert elapsed < budget, f"{elapsed:.2f} s for 300 providers on {connection.vendor}"
+    assert stats.providers == count
+    budget = count * 60 / 10_000 * (1 if connection.vendor == "sqlite" else 2)
+    assert elapsed < budget, f"{elapsed:.2f} s for {count} providers on {connection.vendor}"
