@@ -125,11 +125,9 @@ def _shared(seed: int) -> tuple[dict[str, Category], dict[str, PurchaseChannel]]
 
 
 def make(model, **values):
-    """`model(**values)`, with every translated text's columns given outright: English as
-    the text, none for the other languages (guides/translation.py). django-modeltranslation's
-    constructor would rewrite each keyword and ask each column left out for its default,
-    switching the active language each time: most of a run's time, for rows made by the
-    thousand. Django's own constructor then sets exactly these values."""
+    """`model(**values)`, every translated text's columns given outright (English as the
+    text, none for other languages) and set by Django's own constructor: modeltranslation's
+    asks each column left out for its default, switching the language each time."""
     for field in translated_fields(model):
         default = values[field] if field in values else model._meta.get_field(field).get_default()
         values.setdefault(f"{field}_{settings.LANGUAGE_CODE}", default)
