@@ -54,8 +54,13 @@ migrate: venv ## apply database migrations
 content: migrate ## load the shipped guides that are not in the database yet; editors' work is never overwritten
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py import_guides
 
-run: content ## serve the site with the shipped guides on http://127.0.0.1:$(PORT)
-	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+# The background worker (django.tasks, on the database's queue: the link checks) runs beside
+# the dev server and stops with it.
+run: content ## serve the site with the shipped guides on http://127.0.0.1:$(PORT), and its background worker
+	@export DJANGO_DEBUG=$${DJANGO_DEBUG-1}; \
+	$(PY) manage.py task_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The interface's catalogs: collect the marked strings into locale/*/LC_MESSAGES/*.po, then
 # compile them. Needs GNU gettext; the compiled .mo files are committed, so running the site
@@ -70,13 +75,27 @@ messages: venv ## update the translation catalogs from the code, and compile the
 superuser: migrate ## create an editor account with every permission
 	DJANGO_DEBUG=$${DJANGO_DEBUG-1} $(PY) manage.py createsuperuser
 
-# Coverage is printed after every run. Its floor (fail_under in pyproject.toml) holds for the
-# whole suite only: a run of some tests (PYTEST_ARGS) prints coverage without enforcing it.
-COVERAGE := --cov --cov-report=term-missing:skip-covered $(if $(PYTEST_ARGS),--cov-fail-under=0)
+# The whole suite runs in two parts: first on every core (pytest-xdist, at most 8 workers),
+# then the tests marked `serial` (they time themselves or run real servers) alone, so that
+# nothing competes with them; the second part goes on even when the first fails, and the
+# first failure's code is make's. Coverage adds up both parts and is printed at the end; its
+# floor (fail_under in pyproject.toml) holds for the whole suite only. PYTEST_ARGS runs the
+# tests it names as one plain pytest run, and prints coverage without enforcing it.
+PARALLEL := --numprocesses=auto --maxprocesses=8 --dist=worksteal
+REPORT := --cov-report=term-missing:skip-covered
 
 test: venv $(if $(NPM),$(NODE_STAMP)) ## run the whole test suite with coverage (browser, accessibility and HTML checks included when Chromium, npm and Java are there)
 	@[ -n "$(NPM)" ] || echo "npm not found: the accessibility and HTML validity checks will be skipped."
-	$(BIN)/pytest $(COVERAGE) $(PYTEST_ARGS)
+ifeq ($(strip $(PYTEST_ARGS)),)
+	@status=0; \
+	echo "$(BIN)/pytest $(PARALLEL) -m 'not serial' --cov --cov-report= --cov-fail-under=0"; \
+	$(BIN)/pytest $(PARALLEL) -m 'not serial' --cov --cov-report= --cov-fail-under=0 || status=$$?; \
+	echo "$(BIN)/pytest -m serial --cov --cov-append $(REPORT)"; \
+	$(BIN)/pytest -m serial --cov --cov-append $(REPORT) || { code=$$?; [ $$status -ne 0 ] || status=$$code; }; \
+	exit $$status
+else
+	$(BIN)/pytest --cov $(REPORT) --cov-fail-under=0 $(PYTEST_ARGS)
+endif
 
 screenshots: venv ## save light, dark and phone screenshots of real pages into docs/screenshots/
 	$(BIN)/pytest tests/browser/screenshots.py -q

@@ -125,9 +125,8 @@ def _shared(seed: int) -> tuple[dict[str, Category], dict[str, PurchaseChannel]]
 
 
 def make(model, **values):
-    """`model(**values)`, every translated text's columns given outright (English as the
-    text, none for other languages) and set by Django's own constructor: modeltranslation's
-    asks each column left out for its default, switching the language each time."""
+    """`model(**values)`, every text's columns given outright (English, none for others)
+    and set by Django's constructor: modeltranslation's switches language per column."""
     for field in translated_fields(model):
         default = values[field] if field in values else model._meta.get_field(field).get_default()
         values.setdefault(f"{field}_{settings.LANGUAGE_CODE}", default)
@@ -151,6 +150,7 @@ STEP_COLUMNS = [
     "email_subject",
     "email_body",
     "source_url",
+    "regions",
 ]
 
 
@@ -174,6 +174,7 @@ def _step(
         contact.pk if contact else None,
         plan.email_subject,
         plan.email_body,
+        "",
         "",
     )
 

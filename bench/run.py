@@ -62,13 +62,27 @@ PAGES = [
     ("baseline", "/bench/baseline", {}),
     ("home", "/", {}),
     ("search", "/search/?q=kaspersky", {}),
+    # "What is this charge?": a statement line read for who bills it (PayPal, for Spotify)
+    ("search-statement", "/search/?q=PAYPAL+%2ASPOTIFY+4029357733", {}),
     ("provider", "/cancel/kaspersky/", {}),
-    ("steps", "/cancel/kaspersky/amazon/", {}),
-    ("steps-htmx", "/cancel/kaspersky/amazon/", {"HX-Request": "true"}),
+    ("steps", "/cancel/kaspersky/amazon/?region=us", {}),
+    ("steps-htmx", "/cancel/kaspersky/amazon/?region=us", {"HX-Request": "true"}),
+    # The same pages in German, for a visitor who lives in Germany and bought on amazon.de
+    ("provider-de", "/de/cancel/kaspersky/", {}),
+    ("steps-de", "/de/cancel/kaspersky/amazon/amazon-de/?region=de", {}),
     ("static", None, {}),  # the hashed stylesheet, filled in at run time
 ]
 # The pages the speed targets are about (the baseline and the static file are not).
-GUIDE_PAGES = ("home", "search", "provider", "steps", "steps-htmx")
+GUIDE_PAGES = (
+    "home",
+    "search",
+    "search-statement",
+    "provider",
+    "steps",
+    "steps-htmx",
+    "provider-de",
+    "steps-de",
+)
 
 
 def environment() -> dict[str, str]:

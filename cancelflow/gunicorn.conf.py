@@ -24,6 +24,11 @@ limit_request_field_size = 8190
 # The app logs one structured line per request (cancelflow.middleware); gunicorn's own
 # access log is off unless asked for.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+# When it is on, it logs the path alone, as the app's own line does: a query string carries
+# what visitors type (a phone number to check, a search), and so does the referrer, the
+# address of the page a visitor came from. So no request line (%(r)s), query (%(q)s) or
+# referrer (%(f)s).
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s"'
 errorlog = "-"
 # gunicorn's control socket is not used; without this every instance shares one in $HOME.
 control_socket_disable = True

@@ -8,10 +8,10 @@ address, and no anonymous page varies on either header.
 
 Django's own LocaleMiddleware reads the cookie and `Accept-Language` for addresses without
 a prefix, and adds `Vary: Accept-Language` to them: both are what this module avoids.
-The admin is in English too, for now: a guide's text field (`step.title`) reads and writes
-the active language's column, and its forms edit the English texts (guides/admin/mixins.py,
-SourceTexts). Its own labels are translated, ready for when each language's column is
-edited by name.
+The admin is in English too: a guide's text field (`step.title`) reads and writes the active
+language's column, so its forms edit English through it and each translation through its
+own column, by name (guides/admin/translations.py). Its own labels are translated, ready
+for when the admin follows its editors' languages.
 """
 
 from __future__ import annotations
@@ -81,24 +81,42 @@ class Alternate:
 
 
 # What of a query string is the page itself, and goes with it into another language: the
-# words of a search (as long as the search box takes them). Anything else (a form's prefill,
-# junk) stays behind.
-KEPT_QUERY = {"q": 100}
+# words of a search (as long as the search box takes them), and where the visitor said they
+# live (guides/regions.py). Anything else (a form's prefill, junk) stays behind.
+KEPT_QUERY = {"q": 100, "region": 10}
 
 
 def alternates(request: HttpRequest) -> list[Alternate]:
     """This page in every language of the site. The answers of a flow are in its path; of
-    the query, only what KEPT_QUERY names goes along."""
+    the query, only what KEPT_QUERY names goes along. Worked out once a request (the head's
+    hreflang links, the switcher and the untranslated notice all ask)."""
+    current = translation.get_language()
+    known = getattr(request, "_alternates", None)
+    if known is not None and known[0] == current:
+        return known[1]
+    found = _alternates(request, current)
+    request._alternates = (current, found)  # type: ignore[attr-defined]
+    return found
+
+
+def _alternates(request: HttpRequest, current: str) -> list[Alternate]:
     kept = {
         name: request.GET[name][:length]
         for name, length in KEPT_QUERY.items()
         if request.GET.get(name)
     }
     query = f"?{urlencode(kept)}" if kept else ""
-    current = translation.get_language()
     found = []
     for code, _ in settings.LANGUAGES:
-        path = request.path if code == current else translate_url(request.path, code)
+        path = request.path if code == current else _translated(request.path, current, code)
         name = translation.get_language_info(code)["name_local"]
         found.append(Alternate(code, name, path + query, code == current))
     return found
+
+
+@functools.lru_cache(maxsize=4096)
+def _translated(path: str, current: str, code: str) -> str:
+    """`path`, a page in the language `current`, in the language `code`: it depends on the
+    address patterns alone, so each is worked out once per process."""
+    with translation.override(current):
+        return translate_url(path, code)

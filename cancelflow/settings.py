@@ -10,6 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -51,10 +52,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_htmx",
+    "django_countries",
     "reversion",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks_db",  # the queue of background tasks, in the database (app label
+    # django_tasks_database); `manage.py db_worker` runs them
     "guides",
     "accounts",
 ]
@@ -155,6 +159,28 @@ BENCH = env_bool("CANCELFLOW_BENCH")
 STAFF_SESSION_IDLE_SECONDS = int(os.environ.get("CANCELFLOW_STAFF_IDLE_SECONDS", str(30 * 60)))
 OTP_TOTP_ISSUER = "cancelflow"
 
+# Background tasks (django.tasks): queued in the database, run by `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Checking the links in the guides (guides/links/): each request says who is asking and how to
+# reach us, waits at most LINK_CHECK_TIMEOUT seconds, reads at most LINK_CHECK_MAX_BYTES of a
+# body, and a host gets one request at a time, LINK_CHECK_HOST_DELAY seconds apart. Private,
+# loopback and link-local addresses are never fetched (LINK_CHECK_ALLOW_LOOPBACK lets the
+# tests reach 127.0.0.1).
+SITE_NAME = "cancelflow"
+CONTACT_EMAIL = os.environ.get("CANCELFLOW_CONTACT_EMAIL", "")
+LINK_CHECK_USER_AGENT = os.environ.get("CANCELFLOW_LINK_CHECK_USER_AGENT") or (
+    f"{SITE_NAME}-link-check/1.0"
+    + (f" (+mailto:{CONTACT_EMAIL})" if CONTACT_EMAIL else " (checks the links in its guides)")
+)
+LINK_CHECK_TIMEOUT = float(os.environ.get("CANCELFLOW_LINK_CHECK_TIMEOUT", "10"))
+LINK_CHECK_MAX_BYTES = 256 * 1024
+LINK_CHECK_HOST_DELAY = float(os.environ.get("CANCELFLOW_LINK_CHECK_HOST_DELAY", "1"))
+LINK_CHECK_ALLOW_LOOPBACK = False
+# A check that could not tell because of a timeout, an unreachable host or a server error is
+# tried again this many seconds later, then twice as long later (three attempts in all).
+LINK_CHECK_RETRY_DELAY = float(os.environ.get("CANCELFLOW_LINK_CHECK_RETRY_DELAY", "300"))
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -167,6 +193,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("de", "German"), ("fr", "French"), ("es", "Spanish")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Where a part of a guide applies (guides/regions.py): the countries of django-countries, and
+# the subdivisions and groups editors may name beside them.
+COUNTRIES_OVERRIDE = {"EU": gettext_lazy("European Union"), "US-CA": gettext_lazy("California")}
 # The guides' own texts in those languages (guides/translation.py): English is the source,
 # and what is not translated yet is read in English.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"

@@ -23,6 +23,7 @@ class GuidesConfig(AppConfig):
             models.OfficialContact,
             models.ProviderNote,
             models.Question,
+            models.StatementDescriptor,
         ):
             post_save.connect(content_version.bump, sender=model, dispatch_uid=f"pages-{model}")
             post_delete.connect(content_version.bump, sender=model, dispatch_uid=f"pages-d-{model}")

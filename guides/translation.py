@@ -21,6 +21,7 @@ from guides.models import (
     ProviderNote,
     PurchaseChannel,
     Question,
+    RightsNote,
     Route,
     Step,
 )
@@ -64,3 +65,8 @@ class ChannelTexts(TranslationOptions):
 @register(OfficialContact)
 class ContactTexts(TranslationOptions):
     fields = ("label",)
+
+
+@register(RightsNote)
+class RightsNoteTexts(TranslationOptions):
+    fields = ("title", "body")

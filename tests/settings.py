@@ -13,7 +13,20 @@ os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("CANCELFLOW_PAGE_CACHE", "1")
 os.environ.setdefault("CANCELFLOW_KEEP_IN_MEMORY", "1")
 
-from cancelflow.settings import *  # noqa: F403
+# Under pytest-xdist each worker empties the cache between tests, so each uses a Redis
+# database of its own: the next ones after REDIS_URL's (its test databases get a suffix the
+# same way).
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker and os.environ.get("REDIS_URL"):
+    from urllib.parse import urlsplit, urlunsplit
+
+    _url = urlsplit(os.environ["REDIS_URL"])
+    _database = int(_url.path.strip("/") or 0) + 1 + int(_worker.removeprefix("gw"))
+    if _database > 14:  # 15 belongs to tests/production's servers
+        raise RuntimeError(f"No Redis database left for xdist worker {_worker}.")
+    os.environ["REDIS_URL"] = urlunsplit(_url._replace(path=f"/{_database}"))
+
+from cancelflow.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
@@ -22,3 +35,12 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Tasks are queued in the test database, as in production (a test that needs them run starts
+# a real `manage.py db_worker`, tests/links/test_worker.py); "immediate" runs one at once.
+TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    "immediate": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"},
+}
+# The link checker waits between two requests to one host; not in tests.
+LINK_CHECK_HOST_DELAY = 0

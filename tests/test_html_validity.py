@@ -8,19 +8,24 @@ installs vnu-jar with npm; Debian's default-jre-headless gives Java), and fail u
 
 from __future__ import annotations
 
+import datetime
+import importlib
 import json
 import os
 import re
 import shutil
 import subprocess
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from guides.models import Step
+from guides.models import OfficialContact, Provider, ScamNumber, Step
 from guides.web.views import GUIDE_REQUEST_LIMIT
+
+SCAM_SEED = importlib.import_module("guides.migrations.0023_scam_numbers").SEED
 
 VNU = (
     Path(__file__).resolve().parents[1] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -30,21 +35,63 @@ PAGES = {
     "home": "/",
     "search": "/search/?q=kaspersky",
     "no-results": "/search/?q=zzzz",
+    "search-charge": "/search/?q=PAYPAL+%2ASPOTIFY+4029357733",
+    "search-channel": "/search/?q=app+store",
+    "no-results-line": "/search/?q=ACMECLOUD%2ASUBSCR+4029357733",
     "search-error": "/search/?q=" + "x" * 101,
     "category": "/category/security-software/",
     "channel": "/channels/apple-app-store/",
     "provider": "/cancel/kaspersky/",
     "question": "/cancel/kaspersky/apple-app-store/",
     "steps": "/cancel/kaspersky/apple-app-store/iphone-ipad/",
-    "steps-email": "/cancel/kaspersky/amazon/",
+    "steps-email": "/cancel/kaspersky/amazon/?region=us",
     "request": "/request/?name=Zumba",
     "request-thanks": "/request/thanks/",
     "feedback": "/feedback/kaspersky/apple-app-store/iphone-ipad/?answer=no",
     "not-found": "/cancel/no-such-provider/",
+    # In other languages, and where the visitor lives (issue 13)
+    "home-de": "/de/",
+    "provider-de": "/de/cancel/kaspersky/",
+    "region-de": "/de/cancel/kaspersky/?region=de",
+    "steps-de": "/de/cancel/kaspersky/apple-app-store/iphone-ipad/?region=de",
+    "steps-us": "/cancel/kaspersky/website/united-states/?region=us",
+    "channel-fr": "/fr/channels/apple-app-store/",
+    "search-fr": "/fr/search/?q=kaspersky",
+    # "Is this number real?" (issue 15), and a search for a number, beside its warning
+    "check-number": "/check-number/",
+    "check-number-scam": "/check-number/?number=1-855-737-0477",
+    "check-number-unknown": "/check-number/?number=%2B44+20+7946+0958&company=kaspersky",
+    "check-number-official": "/check-number/?number=%2B1+800+555+0100",
+    "check-number-error": "/check-number/?number=" + "x" * 100,
+    "check-number-fr": "/fr/check-number/?number=1-855-737-0477",
+    "search-number": "/search/?q=Call+1-855-737-0477",
+    # When it doesn't work (issue 15): the letter as written, with errors, and by region
+    "didnt-work": "/cancel/kaspersky/apple-app-store/iphone-ipad/didnt-work/",
+    "didnt-work-letter": "/cancel/kaspersky/best-buy/didnt-work/?region=us-ca&name=Ann"
+    "&email=ann%40example.com&cancelled_on=2025-01-31&order=KL-7",
+    "didnt-work-errors": "/cancel/kaspersky/apple-app-store/iphone-ipad/didnt-work/"
+    "?name=%3Cb%3E&email=x&cancelled_on=2025-02-31",
+    "didnt-work-de": "/de/cancel/kaspersky/apple-app-store/iphone-ipad/didnt-work/?region=de",
+    # Remind me before it renews (issue 15): the form, a reminder, one whose day has passed
+    "reminder": "/reminder/kaspersky/",
+    "reminder-made": "/reminder/kaspersky/?route=apple-app-store/iphone-ipad&before=30&renews="
+    + (date.today() + timedelta(days=90)).isoformat(),
+    "reminder-late": "/de/reminder/kaspersky/?region=de&before=30&renews="
+    + (date.today() + timedelta(days=3)).isoformat(),
+    # My cancellation plan and the record of a cancellation (issue 15)
+    "plan": "/plan/?g=kaspersky/apple-app-store/iphone-ipad&g=netflix/apple-app-store/iphone-ipad"
+    "&g=kaspersky&g=no-such/guide&g=%3Cjunk%3E",
+    "plan-empty": "/plan/",
+    "plan-de": "/de/plan/?g=kaspersky/apple-app-store/iphone-ipad~de",
+    "record": "/record/kaspersky/apple-app-store/iphone-ipad/",
+    "record-filled": "/record/kaspersky/apple-app-store/iphone-ipad/?cancelled_on=2025-03-04"
+    "&reference=Order+W12",
+    "record-error": "/record/kaspersky/apple-app-store/iphone-ipad/?cancelled_on=2025-02-31",
 }
 PARTIALS = {
     "search-partial": "/search/?q=kaspersy",
     "no-results-partial": "/search/?q=zzzz",
+    "search-charge-partial": "/search/?q=GOOGLE+%2AYouTubePremium+g.co%2Fhelppay%23",
     "question-partial": "/cancel/kaspersky/apple-app-store/",
     "steps-partial": "/cancel/kaspersky/apple-app-store/iphone-ipad/",
 }
@@ -105,11 +152,21 @@ def pages(db) -> dict[str, str]:
     Step.objects.filter(route__provider__slug="kaspersky", route__slug="amazon").update(
         email_subject="Cancel my subscription", email_body="Hello,\n\nPlease cancel it."
     )
+    ScamNumber.objects.get_or_create(number=SCAM_SEED["number"], defaults=SCAM_SEED)
+    kaspersky = Provider.objects.get(slug="kaspersky")
+    OfficialContact.objects.create(
+        provider=kaspersky,
+        kind="phone",
+        value="+1 800 555 0100",
+        source_url="https://www.kaspersky.com/contact",
+        verified_on=datetime.date(2026, 1, 5),
+    )
     client = Client()
     documents = {}
     for name, path in PAGES.items():
         response = client.get(path)
-        assert response.status_code == (404 if name == "not-found" else 200), path
+        expected = {"not-found": 404, "check-number-error": 400}.get(name, 200)
+        assert response.status_code == expected, path
         documents[name] = response.content.decode()
     for name, path in PARTIALS.items():
         response = client.get(path, HTTP_HX_REQUEST="true")
@@ -117,6 +174,9 @@ def pages(db) -> dict[str, str]:
         documents[name] = FRAME.format(response.content.decode())
     # A form shown again with its errors, and the rate limit's page.
     documents["request-errors"] = client.post("/request/", {"name": ""}).content.decode()
+    refused = client.get("/reminder/kaspersky/", {"renews": "2027-02-31", "months": "x"})
+    assert refused.status_code == 400
+    documents["reminder-errors"] = refused.content.decode()
     for _ in range(GUIDE_REQUEST_LIMIT):
         client.post("/request/", {"name": "Zumba"})
     limited = client.post("/request/", {"name": "Zumba"})

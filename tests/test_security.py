@@ -119,3 +119,45 @@ def test_healthz_answers_503_when_the_database_is_down(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "unavailable"
+
+
+def test_no_log_line_carries_what_a_visitor_typed(client, caplog, db):
+    """A number to check, a search: in the query string, which neither the app's request
+    log nor gunicorn's access log writes (nor the referrer, which repeats it)."""
+    import runpy
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+    from gunicorn.glogging import Logger
+
+    typed = "call 1-855-737-0477 now"
+    with caplog.at_level(logging.DEBUG):
+        client.get("/check-number/", {"number": typed}, HTTP_REFERER=f"/search/?q={typed}")
+        client.get("/search/", {"q": typed})
+    logged = "\n".join(JsonFormatter().format(record) for record in caplog.records)
+    assert "/check-number/" in logged and "/search/" in logged
+    assert "855" not in logged and "0477" not in logged
+
+    from django.conf import settings
+
+    conf = runpy.run_path(str(settings.BASE_DIR / "cancelflow" / "gunicorn.conf.py"))
+    cfg = Config()
+    cfg.set("access_log_format", conf["access_log_format"])
+    query = "number=call+1-855-737-0477+now"
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": f"/check-number/?{query}",
+        "PATH_INFO": "/check-number/",
+        "QUERY_STRING": query,
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "203.0.113.9",
+        "HTTP_REFERER": f"https://example.com/search/?q={query}",
+        "HTTP_USER_AGENT": "phone",
+    }
+    response = SimpleNamespace(status="200 OK", response_length=10, sent=10, headers=[])
+    request = SimpleNamespace(headers=[("REFERER", environ["HTTP_REFERER"])])
+    atoms = Logger(cfg).atoms(response, request, environ, timedelta(seconds=0.1))
+    line = cfg.access_log_format % atoms
+    assert '"GET /check-number/ HTTP/1.1" 200' in line
+    assert "855" not in line and "0477" not in line

@@ -3,7 +3,8 @@ One module per thing edited, each registering its ModelAdmin when imported here:
 
 - providers.py: a guide's own page (its routes, notes, FAQ and contacts), the list and its
   actions, "Needs attention" and "Whole flow"; routes.py, steps.py, contacts.py,
-  channels.py, categories.py; feedback.py (what visitors said, triaged);
+  channels.py, categories.py; feedback.py (what visitors said, triaged); rights.py (the
+  "your rights where you live" notes, published on their own with four eyes);
 - publishing.py, channel_publishing.py: drafts, review, revisions and rollback;
   transfer.py: guide files downloaded and uploaded; undo.py: history and "Undo this change";
 - edit_token.py (with edit_page.py and edit_merge.py): a change form refuses a save made from
@@ -28,6 +29,26 @@ revisions
 and rollback pages of publishing.py here).
 """
 
-from guides.admin import categories, channels, contacts, feedback, providers, routes, steps
+from guides.admin import (
+    categories,
+    channels,
+    contacts,
+    feedback,
+    providers,
+    rights,
+    routes,
+    scams,
+    steps,
+)
 
-__all__ = ["categories", "channels", "contacts", "feedback", "providers", "routes", "steps"]
+__all__ = [
+    "categories",
+    "channels",
+    "contacts",
+    "feedback",
+    "providers",
+    "rights",
+    "routes",
+    "scams",
+    "steps",
+]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guides.admin.channel_publishing import ChannelPublishingMixin
 from guides.admin.contacts import ContactInline
+from guides.admin.descriptors import DescriptorInline
 from guides.admin.filters import ChannelLevelFilter, VerifiedFilter
 from guides.admin.forms import SiblingSlugsFormSet
 from guides.admin.mixins import EditorAdmin, OrderedTabularInline
@@ -45,7 +46,7 @@ class VariantInline(OrderedTabularInline):
     model = PurchaseChannel
     formset = VariantFormSet
     fk_name = "parent"
-    fields = ["position", "name", "slug", "kind", "hint", "online", "website"]
+    fields = ["position", "name", "slug", "kind", "hint", "online", "website", "regions"]
     prepopulated_fields = {"slug": ["name"]}
     show_change_link = True
     verbose_name = _("variant")
@@ -58,6 +59,10 @@ class ChannelStepInline(StepInline):
 
 
 class ChannelContactInline(ContactInline):
+    fk_name = "channel"
+
+
+class ChannelDescriptorInline(DescriptorInline):
     fk_name = "channel"
 
 
@@ -79,6 +84,7 @@ class PurchaseChannelAdmin(ChannelPublishingMixin, EditorAdmin):
     fieldsets = [
         (None, {"fields": ["name", "slug", "parent", "kind", "position"]}),
         (_("What visitors read"), {"fields": ["hint", "website", "online", "variant_question"]}),
+        (_("Where it applies (a variant)"), {"fields": ["regions"]}),
         (_("Verification"), {"fields": ["last_verified_on", "sources"]}),
         (_("Where visitors see it"), {"fields": ["reach"]}),
     ]
@@ -158,7 +164,7 @@ class PurchaseChannelAdmin(ChannelPublishingMixin, EditorAdmin):
             return []
         if obj.parent_id:
             return [ChannelStepInline, ChannelContactInline]
-        return [ChannelStepInline, VariantInline, ChannelContactInline]
+        return [ChannelStepInline, VariantInline, ChannelContactInline, ChannelDescriptorInline]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

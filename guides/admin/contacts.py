@@ -7,25 +7,24 @@ from django.db import transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from guides.admin.mixins import EditorAdmin, LockedWhenLive, SourceTexts, StatedLimits
+from guides.admin.mixins import EditorAdmin, TextsTabularInline
 from guides.models import OfficialContact
 from guides.publishing import verification
 
 
-class ContactInline(LockedWhenLive, SourceTexts, StatedLimits, admin.TabularInline):
+class ContactInline(TextsTabularInline):
     model = OfficialContact
-    extra = 0
-    fields = ["kind", "label", "value", "region", "source_url", "verified_on", "verified_by"]
+    fields = ["kind", "label", "value", "regions", "source_url", "verified_on", "verified_by"]
     readonly_fields = ["verified_on", "verified_by"]
     show_change_link = True
 
 
 @admin.register(OfficialContact)
 class OfficialContactAdmin(EditorAdmin):
-    list_display = ["__str__", "kind", "owner", "region", "verified_on"]
+    list_display = ["__str__", "kind", "owner", "regions", "verified_on"]
     list_filter = ["kind", ("verified_on", admin.EmptyFieldListFilter)]
     list_select_related = ["provider", "channel__parent"]
-    search_fields = ["value", "label", "region", "provider__name", "channel__name"]
+    search_fields = ["value", "label", "provider__name", "channel__name"]
     autocomplete_fields = ["provider", "channel"]
     readonly_fields = ["verified_on", "verified_by"]
     actions = ["verify"]
@@ -37,7 +36,7 @@ class OfficialContactAdmin(EditorAdmin):
                 "description": _("A contact belongs to one provider or to one channel."),
             },
         ),
-        (None, {"fields": ["kind", "label", "value", "region"]}),
+        (None, {"fields": ["kind", "label", "value", "regions"]}),
         (
             _("Verification"),
             {

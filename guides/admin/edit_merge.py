@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 from reversion.models import Version
 
 from guides.admin.edit_page import MOVE_FIELDS, Loaded, Part, Row, digest, normalise
+from guides.admin.translations import named
 
 # Who changed what ---------------------------------------------------------------------------------
 
@@ -385,7 +386,7 @@ def describe_changes(before: dict, after: dict, since: datetime.datetime, me) ->
         elif old[2] != hashes:
             fields = [n for n in hashes if old[2].get(n) != hashes[n]]
             verb = "moved" if set(fields) <= MOVE_FIELDS else "changed"
-            detail = "" if verb == "moved" else ", ".join(n.replace("_", " ") for n in fields)
+            detail = "" if verb == "moved" else ", ".join(named(apps.get_model(model), fields))
             events.append((verb, label, model, key, detail))
     for key, (label, model, _hashes) in before.items():
         if key not in after:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django import forms
@@ -180,7 +181,7 @@ def _state_row(obj: models.Model) -> list:
     return [_label(obj), obj._meta.label_lower, hashes]
 
 
-def state_of(objects: list[models.Model]) -> dict[str, list]:
+def state_of(objects: Sequence[models.Model]) -> dict[str, list]:
     """Every row of these guides (and their parts), field by field, keyed model:pk."""
     state: dict[str, list] = {}
     for obj in objects:

@@ -98,6 +98,14 @@ _editing: ContextVar[Editing] = ContextVar("editing")
 NOT_EDITING = Editing()
 
 
+class TokenField(forms.CharField):
+    """The token's hidden field: read from the request (`changeform_view`), never a change to
+    the object, which the admin's message of a save, kept in its history, would name."""
+
+    def has_changed(self, initial, data) -> bool:
+        return False
+
+
 if TYPE_CHECKING:  # typed as the ModelAdmin it is mixed into; a plain class at run time
     from django.contrib import admin
 
@@ -144,7 +152,7 @@ class EditTokenMixin(_ModelAdmin):
                 self.add_error(None, conflict.message())
             return cleaned
 
-        token = forms.CharField(required=False, widget=forms.HiddenInput, label="")
+        token = TokenField(required=False, widget=forms.HiddenInput, label="")
         return type(
             form.__name__, (form,), {TOKEN_FIELD: token, "__init__": __init__, "clean": clean}
         )

@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from guides.admin.translations import TextsForm
 from guides.models import MAX_POSITION
 
 ORDERED_CLASS = "cf-ordered"  # the class admin-ordering.js looks for on an inline's fieldset
@@ -28,7 +29,7 @@ SMALL_TEXTAREA: Mapping[type[models.Field], Mapping[str, Any]] = {
 # Ordered inlines: the row form and the formset ---------------------------------------
 
 
-class PositionForm(forms.ModelForm):
+class PositionForm(TextsForm):
     """A row of an ordered inline: its position is a number an editor may type."""
 
     position = forms.IntegerField(

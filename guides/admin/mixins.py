@@ -1,6 +1,7 @@
 """The base of every guide model's admin, and of its inlines: changes kept in history and
 revertable, a stale save refused (edit_token.py), a live guide's or channel's rows
-read-only, every text's limit stated.
+read-only, every text's limit stated, each text edited beside its translations
+(translations.py).
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ from reversion.models import Version
 
 from guides.admin.edit_token import EditTokenMixin, is_revert
 from guides.admin.forms import ORDERED_CLASS, SMALL_TEXTAREA, PositionForm
+from guides.admin.translations import TranslatedAdmin, TranslatedInline
 from guides.admin.undo import UndoMixin
 from guides.models import Provider, PurchaseChannel, Route
-from guides.models.translated import source_columns, translation_columns
 from guides.publishing import channels as channel_publishing
 from guides.publishing import history
 from guides.publishing import revisions as publishing
@@ -35,17 +36,6 @@ if TYPE_CHECKING:  # typed as the admin or inline it is mixed into; a plain clas
     _BaseAdmin = admin.options.BaseModelAdmin[Any]
 else:
     _BaseAdmin = object
-
-
-class SourceTexts(_BaseAdmin):
-    """The admin's forms edit a guide's texts in their source language, English: each text's
-    own field (`title`, which reads and writes its English column in English), never the
-    columns behind it (`title_en`, `title_de`, …; the translations come from guide files,
-    docs/format.md). A form showing both would save one over the other."""
-
-    def get_exclude(self, request, obj=None):
-        columns = [*source_columns(self.model), *translation_columns(self.model)]
-        return [*(super().get_exclude(request, obj) or ()), *columns]
 
 
 class StatedLimits(_BaseAdmin):
@@ -66,7 +56,7 @@ class StatedLimits(_BaseAdmin):
         return formfield
 
 
-def _unlocked(obj) -> bool:
+def unlocked(obj) -> bool:
     """Whether `obj` may be changed in place: it is no part of a live guide or channel."""
     return publishing.live_guide_of(obj) is None and channel_publishing.live_channel_of(obj) is None
 
@@ -87,27 +77,36 @@ class LockedWhenLive(_Inline):
     is read-only: the guide or channel is changed in its draft."""
 
     def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and _unlocked(obj)
+        return super().has_add_permission(request, obj) and unlocked(obj)
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and _unlocked(obj)
+        return super().has_change_permission(request, obj) and unlocked(obj)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and _unlocked(obj)
+        return super().has_delete_permission(request, obj) and unlocked(obj)
 
 
-class OrderedTabularInline(LockedWhenLive, SourceTexts, StatedLimits, admin.TabularInline):
-    form = PositionForm
+class TextsTabularInline(LockedWhenLive, StatedLimits, TranslatedInline, admin.TabularInline):
+    """A tabular inline of a guide's rows: each text's translations in its cell, under it."""
+
+    template = "admin/guides/edit_inline/tabular_texts.html"
     extra = 0
-    classes = [ORDERED_CLASS]
     formfield_overrides = SMALL_TEXTAREA
+
+    class Media:
+        css = {"all": ["css/admin-translations.css"]}
+
+
+class OrderedTabularInline(TextsTabularInline):
+    form = PositionForm
+    classes = [ORDERED_CLASS]
 
     class Media:
         js = ["js/admin-ordering.js"]
         css = {"all": ["css/admin-ordering.css"]}
 
 
-class EditorAdmin(EditTokenMixin, UndoMixin, SourceTexts, StatedLimits, VersionAdmin):
+class EditorAdmin(EditTokenMixin, UndoMixin, StatedLimits, TranslatedAdmin, VersionAdmin):
     """Keeps every change in history (django-reversion), revertable, and its change forms
     refuse a save based on a stale copy (edit_token.py).
 
@@ -118,14 +117,17 @@ class EditorAdmin(EditTokenMixin, UndoMixin, SourceTexts, StatedLimits, VersionA
     history_latest_first = True
     object_history_template = "admin/guides/object_history.html"
 
+    class Media:
+        css = {"all": ["css/admin-translations.css"]}
+
     # A live guide's rows are read-only; whoever changes a guide that is not live is noted as
     # one of its editors, who may not publish it (guides/publishing/revisions.py).
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and _unlocked(obj)
+        return super().has_change_permission(request, obj) and unlocked(obj)
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and _unlocked(obj)
+        return super().has_delete_permission(request, obj) and unlocked(obj)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -21,12 +21,17 @@ from django.utils.translation import gettext_lazy as _
 
 from guides.admin import feedback_readout
 from guides.admin.contacts import ContactInline
+from guides.admin.descriptors import ProviderDescriptorInline
 from guides.admin.filters import STALE_AFTER, ReportsFilter, VerifiedFilter, stale_q
+from guides.admin.link_health import LinkHealthMixin, with_fix_tokens
 from guides.admin.mixins import EditorAdmin, OrderedTabularInline, change_url_of
 from guides.admin.publishing import PublishingMixin
 from guides.admin.routes import ProviderRouteInline, route_choice_label
 from guides.admin.transfer import GuideTransferMixin
+from guides.admin.translation_state import TranslationStateMixin
 from guides.flow import map as flow_map
+from guides.links.health import failed_checks
+from guides.links.health import needing_attention as links_needing_attention
 from guides.models import (
     Feedback,
     FeedbackStatus,
@@ -53,7 +58,7 @@ class ProviderCounts(feedback_readout.OpenReports):
 
 class ProviderNoteInline(OrderedTabularInline):
     model = ProviderNote
-    fields = ["position", "kind", "title", "body", "source_url"]
+    fields = ["position", "kind", "title", "body", "source_url", "regions"]
 
 
 class QuestionInline(OrderedTabularInline):
@@ -68,7 +73,9 @@ class ProviderContactInline(ContactInline):
 
 
 @admin.register(Provider)
-class ProviderAdmin(PublishingMixin, GuideTransferMixin, EditorAdmin):
+class ProviderAdmin(
+    LinkHealthMixin, TranslationStateMixin, PublishingMixin, GuideTransferMixin, EditorAdmin
+):
     list_display = [
         "name",
         "category",
@@ -118,8 +125,16 @@ class ProviderAdmin(PublishingMixin, GuideTransferMixin, EditorAdmin):
             _("Visitors' feedback since the last verification"),
             {"fields": ["feedback_readout"]},
         ),
+        (_("Link health"), {"fields": ["link_health"]}),
+        (_("Translations"), {"fields": ["translation_state"]}),
     ]
-    inlines = [ProviderRouteInline, ProviderNoteInline, QuestionInline, ProviderContactInline]
+    inlines = [
+        ProviderRouteInline,
+        ProviderNoteInline,
+        QuestionInline,
+        ProviderContactInline,
+        ProviderDescriptorInline,
+    ]
 
     # Who may publish and verify -----------------------------------------------------------
 
@@ -132,7 +147,15 @@ class ProviderAdmin(PublishingMixin, GuideTransferMixin, EditorAdmin):
     def get_readonly_fields(self, request, obj=None):
         # Nobody types a verification date: a Publisher presses "Mark verified today".
         # Nor a status: a guide is published from its review page, by a second person.
-        return ["status", "last_verified_on", "last_verified_by", "updated_at", "feedback_readout"]
+        return [
+            "status",
+            "last_verified_on",
+            "last_verified_by",
+            "updated_at",
+            "feedback_readout",
+            "link_health",
+            "translation_state",
+        ]
 
     def save_model(self, request, obj, form, change):
         if "last_verified_on" in form.changed_data:
@@ -369,6 +392,8 @@ class ProviderAdmin(PublishingMixin, GuideTransferMixin, EditorAdmin):
                 status=FeedbackStatus.NEW, kind__in=feedback_readout.FAILURES
             ).select_related("provider")[:20],
             "open_requests": GuideRequest.objects.filter(handled=False).count(),
+            "links": with_fix_tokens(links_needing_attention()),
+            "failed_checks": failed_checks(),
             "stale_days": STALE_AFTER.days,
         }
         return TemplateResponse(request, "admin/guides/provider/attention.html", context)

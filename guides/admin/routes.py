@@ -117,7 +117,16 @@ class RouteInline(OrderedTabularInline):
 class ProviderRouteInline(RouteInline):
     formset = ProviderRouteFormSet
     fk_name = "provider"
-    fields = ["position", "label", "slug", "parent", "channel", "question", "channel_steps_first"]
+    fields = [
+        "position",
+        "label",
+        "slug",
+        "parent",
+        "channel",
+        "question",
+        "channel_steps_first",
+        "regions",
+    ]
     verbose_name = _("route")
     verbose_name_plural = _("routes (answers in the flow; open one to edit its steps)")
 
@@ -144,7 +153,7 @@ class ChildRouteFormSet(SiblingSlugsFormSet):
 class ChildRouteInline(RouteInline):
     formset = ChildRouteFormSet
     fk_name = "parent"
-    fields = ["position", "label", "slug", "channel", "question", "channel_steps_first"]
+    fields = ["position", "label", "slug", "channel", "question", "channel_steps_first", "regions"]
     verbose_name = _("answer to this route's question")
     verbose_name_plural = _("answers to this route's question")
 
@@ -176,6 +185,7 @@ class RouteAdmin(EditorAdmin):
         (None, {"fields": ["provider", "parent", "label", "slug", "position"]}),
         (_("Where it was bought"), {"fields": ["channel", "channel_steps_first"]}),
         (_("The next question"), {"fields": ["question"]}),
+        (_("Where it applies"), {"fields": ["regions"]}),
     ]
 
     def get_queryset(self, request):

@@ -13,7 +13,7 @@ from guides.models import Step
 
 class StepInline(OrderedTabularInline):
     model = Step
-    fields = ["position", "kind", "title", "body", "link_url", "link_label", "contact"]
+    fields = ["position", "kind", "title", "body", "link_url", "link_label", "contact", "regions"]
     autocomplete_fields = ["contact"]
     show_change_link = True
     verbose_name_plural = _("steps (open one for its email template and source)")
@@ -44,6 +44,7 @@ class StepAdmin(EditorAdmin):
         (_("Link and contact"), {"fields": ["link_url", "link_label", "contact"]}),
         (_("Email template"), {"fields": ["email_subject", "email_body"]}),
         (_("Source"), {"fields": ["source_url"]}),
+        (_("Where it applies"), {"fields": ["regions"]}),
     ]
 
     @admin.display(description=_("Belongs to"))

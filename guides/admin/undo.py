@@ -20,6 +20,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext
 from reversion.models import Version
 
+from guides.admin.translations import column_labels, named_in_history
 from guides.models import Provider
 from guides.publishing import history, undo
 from guides.publishing import revisions as publishing
@@ -61,6 +62,9 @@ class UndoMixin(_ModelAdmin):
         obj = self.get_object(request, unquote(object_id))
         if obj is not None and self.has_view_or_change_permission(request, obj):
             entries = undo.entries(obj)
+            names = named_in_history(type(obj))
+            for entry in entries:
+                entry.changed = [names.get(name, name) for name in entry.changed]
             own = {entry.version.revision_id for entry in entries}
             context = {
                 "entries": entries,
@@ -93,7 +97,7 @@ class UndoMixin(_ModelAdmin):
         error = ""
         if request.method == "POST":
             try:
-                done = undo.apply(obj, version, request.user)
+                done = _named(undo.apply(obj, version, request.user))
             except undo.UndoRefused as exc:
                 error = str(exc)
             else:
@@ -120,7 +124,7 @@ class UndoMixin(_ModelAdmin):
                         f"admin:{row_opts.app_label}_{row_opts.model_name}_change", args=[row.pk]
                     )
                 )
-        result = undo.plan(obj, version, request.user)
+        result = _named(undo.plan(obj, version, request.user))
         context = {
             **self.admin_site.each_context(request),
             "opts": opts,
@@ -132,3 +136,11 @@ class UndoMixin(_ModelAdmin):
             "history_url": history_url,
         }
         return TemplateResponse(request, "admin/guides/undo.html", context)
+
+
+def _named(plan: undo.Plan) -> undo.Plan:
+    """The plan with each translation named as its field is in the form ("Title (German)")."""
+    labels = column_labels(type(plan.obj))
+    for item in plan.fields:
+        item.label = labels.get(item.name, item.label)
+    return plan

@@ -116,7 +116,13 @@ def read_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         response["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
         # The 304, or else the response itself (None only when no response is given).
         conditional = get_conditional_response(request, etag=response["ETag"], response=response)
-        return with_cors(conditional or response)
+        if conditional is None or conditional is response:
+            return with_cors(response)
+        # A cache refreshes the response it keeps with the headers of a 304: its language
+        # goes along (languages.py), or the middleware would say English.
+        if "Content-Language" in response:
+            conditional["Content-Language"] = response["Content-Language"]
+        return with_cors(conditional)
 
     return wrapper
 

@@ -1,4 +1,5 @@
-"""The query parameters of /api/v1/providers/, described once.
+"""The query parameters of the API, described once: the language of every endpoint of
+guide content, and the page, filters and search of /api/v1/providers/.
 
 ninja puts them in the OpenAPI document (the limits below) and checks them with the rules
 here, whose messages are the API's 400s: the first parameter that is wrong is named, in
@@ -17,6 +18,7 @@ from pydantic import BeforeValidator, ValidationInfo
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
+from guides.api.languages import LANGUAGES, SOURCE_LANGUAGE
 from guides.flow.rules import SLUG_RE
 from guides.web.forms import SEARCH_LENGTH, SearchForm
 
@@ -74,6 +76,13 @@ def slug_of(what: str) -> BeforeValidator:
     return BeforeValidator(check)
 
 
+def language(raw: Any, info: ValidationInfo) -> str:
+    raw = given_once(raw, info)
+    if raw not in LANGUAGES:
+        raise refuse(f"lang: expected one of {', '.join(LANGUAGES)}, got {raw[:20]!r}.")
+    return raw
+
+
 def search_terms(raw: Any, info: ValidationInfo) -> str:
     """The search as the site's search box cleans it (blank is no search)."""
     raw = given_once(raw, info)
@@ -107,9 +116,22 @@ Search = Annotated[
     ),
     BeforeValidator(search_terms),
 ]
+Lang = Annotated[
+    str,
+    Field(
+        json_schema_extra={"enum": LANGUAGES},
+        description="The language of the texts, English by default; a text not translated "
+        "into it is in English (each object's `languages` says which).",
+    ),
+    BeforeValidator(language),
+]
 
 
-class ProviderQuery(Schema):
+class LanguageQuery(Schema):
+    lang: Lang = SOURCE_LANGUAGE
+
+
+class ProviderQuery(LanguageQuery):
     # An optional filter absent is None; the document does not offer null as a value.
     page: Page = 1
     page_size: PageSize = DEFAULT_PAGE_SIZE

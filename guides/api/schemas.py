@@ -7,25 +7,28 @@ because a response holds exactly the fields declared here.
 
 Most schemas read model instances (ninja's resolvers fill the fields a model names
 differently); the views attach the few values that come from elsewhere.
+
+Every object with texts that editors translate says which language each of them is in: its
+`languages`, an object naming those texts (languages.py); a whole response says the
+language asked for: its `lang`.
 """
 
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Annotated, Literal, TypedDict
-from urllib.parse import urlencode
+from typing import Annotated, Literal
 
+from django.db.models import Model
 from django.urls import reverse
 from ninja import Field, Schema
 from pydantic import BeforeValidator, ConfigDict
 
 from guides import models
+from guides.api.languages import Language, api_link, text_language, text_languages
 from guides.api.params import MAX_PAGE_SIZE
 from guides.flow.pages import mailto_href
 from guides.flow.rules import SLUG_RE
-
-if TYPE_CHECKING:
-    from django_stubs_ext import WithAnnotations
+from guides.regions import codes_of
 
 Slug = Annotated[str, Field(pattern=SLUG_RE.pattern)]
 # Editors leave a text blank; the API says null.
@@ -34,12 +37,99 @@ SitePath = Annotated[
     str, Field(description="A path on this site (resolve it against the API's origin).")
 ]
 Count = Annotated[int, Field(ge=0)]
+Regions = Annotated[
+    list[str],
+    BeforeValidator(lambda value: sorted(codes_of(value))),
+    Field(
+        description="Where it applies: ISO 3166-1 country codes, `US-CA` (California) and `EU` "
+        "(the European Union's member states); empty: everywhere."
+    ),
+]
+TextLanguage = Annotated[
+    Language,
+    Field(
+        description="The language this text is in: the one asked for, or English where "
+        "it is not translated into it."
+    ),
+]
+Lang = Annotated[Language, Field(description="The language asked for (`lang`).")]
 
 
 class Closed(Schema):
     # A response object: the fields declared are all there is.
 
     model_config = ConfigDict(json_schema_extra={"additionalProperties": False})
+
+
+class Translated(Closed):
+    # An object with texts that editors translate (guides/translation.py). Its `languages`
+    # is a shape of its own, naming the texts it shows; each is read from the model.
+
+    @staticmethod
+    def resolve_languages(obj: Model) -> dict[str, str]:
+        return text_languages(obj)
+
+
+class CategoryRefLanguages(Closed):
+    name: TextLanguage
+
+
+class CategoryLanguages(CategoryRefLanguages):
+    description: TextLanguage
+
+
+class ContactLanguages(Closed):
+    label: TextLanguage
+
+
+class LinkLanguages(Closed):
+    label: TextLanguage
+
+
+class EmailLanguages(Closed):
+    subject: TextLanguage
+    body: TextLanguage
+
+
+class StepLanguages(Closed):
+    title: TextLanguage
+    body: TextLanguage
+
+
+class ProviderLanguages(Closed):
+    summary: TextLanguage
+    aliases: TextLanguage
+
+
+class ChannelRefLanguages(Closed):
+    name: TextLanguage
+
+
+class VariantLanguages(ChannelRefLanguages):
+    hint: TextLanguage
+
+
+class ChannelLanguages(VariantLanguages):
+    variant_question: TextLanguage
+
+
+class FlowLanguages(Closed):
+    question: TextLanguage
+
+
+class FlowNodeLanguages(Closed):
+    label: TextLanguage
+    question: TextLanguage | None = Field(description="Null where `question` is.")
+
+
+class NoteLanguages(Closed):
+    title: TextLanguage
+    body: TextLanguage
+
+
+class QuestionLanguages(Closed):
+    question: TextLanguage
+    answer: TextLanguage
 
 
 class ErrorDetail(Closed):
@@ -58,26 +148,36 @@ class Index(Closed):
     openapi: SitePath
 
 
-class CategoryRef(Closed):
+class CategoryRef(Translated):
     slug: Slug
     name: str
+    languages: CategoryRefLanguages
 
 
-class Contact(Closed):
+class Contact(Translated):
     kind: models.ContactKind
     label: Text
     value: str = Field(description="The number, address or URL.")
     href: str = Field(description="A tel:, mailto: or https: link to it.")
-    region: Text
+    regions: Regions
     source_url: str = Field(description="The official page it is published on.")
-    verified_on: datetime.date = Field(
-        description="Only contacts an editor has verified are published."
+    verified: bool = Field(
+        description="Whether an editor has verified it. Phone numbers and email addresses "
+        "are published only once verified; a web form or chat on its owner's own domain "
+        "may be published before (show it as not yet verified, with its source)."
     )
+    verified_on: datetime.date | None = Field(description="When it was verified, if it was.")
+    languages: ContactLanguages
+
+    @staticmethod
+    def resolve_verified(contact: models.OfficialContact) -> bool:
+        return contact.verified_on is not None
 
 
 class Link(Closed):
     url: str
     label: Text
+    languages: LinkLanguages
 
 
 class Email(Closed):
@@ -86,9 +186,10 @@ class Email(Closed):
     subject: str
     body: str
     href: str = Field(description="A mailto: link with both.")
+    languages: EmailLanguages
 
 
-class Step(Closed):
+class Step(Translated):
     kind: models.StepKind
     title: str
     body: str = Field(description="Markdown.")
@@ -96,20 +197,32 @@ class Step(Closed):
     contact: Contact | None
     email: Email | None
     source_url: Text
+    regions: Regions
+    languages: StepLanguages
 
     @staticmethod
     def resolve_link(step: models.Step) -> dict | None:
-        return {"url": step.link_url, "label": step.link_label} if step.link_url else None
+        if not step.link_url:
+            return None
+        languages = {"label": text_language(step, "link_label")}
+        return {"url": step.link_url, "label": step.link_label, "languages": languages}
 
     @staticmethod
     def resolve_email(step: models.Step) -> dict | None:
         if not step.email_subject:
             return None
-        href = mailto_href(step)
-        return {"subject": step.email_subject, "body": step.email_body, "href": href}
+        return {
+            "subject": step.email_subject,
+            "body": step.email_body,
+            "href": mailto_href(step),
+            "languages": {
+                "subject": text_language(step, "email_subject"),
+                "body": text_language(step, "email_body"),
+            },
+        }
 
 
-class ProviderSummary(Closed):
+class ProviderSummary(Translated):
     slug: Slug
     name: str
     category: CategoryRef
@@ -120,6 +233,7 @@ class ProviderSummary(Closed):
     last_verified_on: datetime.date | None
     url: SitePath = Field(description="This provider in the API.")
     web_url: SitePath = Field(description="This provider's page on the site.")
+    languages: ProviderLanguages
 
     @staticmethod
     def resolve_aliases(provider: models.Provider) -> list[str]:
@@ -127,7 +241,7 @@ class ProviderSummary(Closed):
 
     @staticmethod
     def resolve_url(provider: models.Provider) -> str:
-        return reverse("api:provider", args=[provider.slug])
+        return api_link(reverse("api:provider", args=[provider.slug]))
 
     @staticmethod
     def resolve_web_url(provider: models.Provider) -> str:
@@ -142,12 +256,14 @@ class ProviderPage(Closed):
     next: str | None = Field(description="The next page, or null.")
     previous: str | None = Field(description="The previous page, or null.")
     results: list[ProviderSummary]
+    lang: Lang
 
 
-class ChannelRef(Closed):
+class ChannelRef(Translated):
     slug: Slug
     name: str
     kind: models.ChannelKind
+    languages: ChannelRefLanguages
 
 
 class VariantLeaf(Closed):
@@ -159,6 +275,8 @@ class VariantLeaf(Closed):
     path: str
     web_url: SitePath
     steps: list[Step]
+    regions: Regions
+    languages: VariantLanguages
 
 
 class FlowNode(Closed):
@@ -168,6 +286,7 @@ class FlowNode(Closed):
     label: str
     path: str = Field(description="The answers' slugs from the top, joined by /.")
     web_url: SitePath
+    regions: Regions
     channel: ChannelRef | None
     variant: ChannelRef | None
     question: str | None = Field(
@@ -179,30 +298,35 @@ class FlowNode(Closed):
         description="At a leaf: every step, in order (the channel's and the answers'). "
         "Null where another question follows."
     )
+    languages: FlowNodeLanguages
 
 
 class Flow(Closed):
     question: str
     answers: list[FlowNode]
+    languages: FlowLanguages
 
 
-class Note(Closed):
+class Note(Translated):
     kind: models.NoteKind
     title: str
     body: str
     source_url: Text
+    regions: Regions
+    languages: NoteLanguages
 
 
-class Question(Closed):
+class Question(Translated):
     question: str
     answer: str
     source_url: Text
+    languages: QuestionLanguages
 
 
 class Provider(ProviderSummary):
     """A provider as its page shows it, with its whole flow."""
 
-    # The view attaches `cancel_online`, `methods` and `flow` (flow.whole_flow).
+    # The view attaches `cancel_online`, `methods`, `flow` (flow.whole_flow) and `lang`.
 
     website: Text
     difficulty_meaning: str
@@ -213,6 +337,7 @@ class Provider(ProviderSummary):
     notes: list[Note]
     questions: list[Question]
     flow: Flow
+    lang: Lang
 
     @staticmethod
     def resolve_sources(provider: models.Provider) -> list[str]:
@@ -220,114 +345,18 @@ class Provider(ProviderSummary):
 
     @staticmethod
     def resolve_contacts(provider: models.Provider) -> list[models.OfficialContact]:
-        return list(provider.contacts.verified().order_by("kind", "value", "pk"))
+        contacts = provider.contacts.select_related("provider").order_by("kind", "value", "pk")
+        return [contact for contact in contacts if contact.shown]
 
 
-class VariantParts(TypedDict):
-    """What the view attaches to every channel and variant, loaded for all of them at once."""
-
-    verified_contacts: list[models.OfficialContact]
-    visible_steps: list[models.Step]
-
-
-class ChannelParts(VariantParts):
-    """What a whole channel carries besides: its variants."""
-
-    variant_list: list[models.PurchaseChannel]
-
-
-class ChannelCount(ChannelParts):
-    """What the view of one channel attaches besides."""
-
-    provider_count: int
-
-
-class ChannelFields(Closed):
-    # What a channel and a variant share. Their `contacts` and `steps` come last, so each
-    # subclass declares them; the view attaches `verified_contacts` and `visible_steps` to
-    # every channel and variant, loaded for all of them at once.
-
-    slug: Slug
-    name: str
-    kind: models.ChannelKind
-    hint: Text
-    website: Text
-    online: bool
-
-    @staticmethod
-    def resolve_contacts(
-        channel: WithAnnotations[models.PurchaseChannel, VariantParts],
-    ) -> list[models.OfficialContact]:
-        return channel.verified_contacts
-
-    @staticmethod
-    def resolve_steps(
-        channel: WithAnnotations[models.PurchaseChannel, VariantParts],
-    ) -> list[models.Step]:
-        return channel.visible_steps
-
-
-class ChannelVariant(ChannelFields):
-    contacts: list[Contact]
-    steps: list[Step]
-
-
-class Channel(ChannelFields):
-    """A purchase channel with its standard steps, and its variants with theirs."""
-
-    # The view attaches `variant_list`.
-
-    method: str
-    url: SitePath
-    web_url: SitePath
-    variant_question: Text
-    last_verified_on: datetime.date | None
-    sources: list[str]
-    contacts: list[Contact]
-    steps: list[Step]
-    variants: list[ChannelVariant]
-
-    @staticmethod
-    def resolve_url(channel: models.PurchaseChannel) -> str:
-        return reverse("api:channel", args=[channel.slug])
-
-    @staticmethod
-    def resolve_web_url(channel: models.PurchaseChannel) -> str:
-        return channel.get_absolute_url()
-
-    @staticmethod
-    def resolve_sources(channel: models.PurchaseChannel) -> list[str]:
-        return [line.strip() for line in channel.sources.splitlines() if line.strip()]
-
-    @staticmethod
-    def resolve_variants(
-        channel: WithAnnotations[models.PurchaseChannel, ChannelParts],
-    ) -> list[models.PurchaseChannel]:
-        return channel.variant_list
-
-
-class ChannelDetail(Channel):
-    # The view attaches `provider_count`.
-
-    provider_count: Count = Field(description="Published providers sold through it.")
-    providers_url: SitePath = Field(description="Those providers, a page at a time.")
-
-    @staticmethod
-    def resolve_providers_url(channel: models.PurchaseChannel) -> str:
-        return providers_url(channel=channel.slug)
-
-
-class ChannelList(Closed):
-    results: list[Channel]
-
-
-class Category(Closed):
+class Category(Translated):
     slug: Slug
     name: str
     description: str
     provider_count: Count
     providers_url: SitePath
     web_url: SitePath
+    languages: CategoryLanguages
 
     @staticmethod
     def resolve_providers_url(category: models.Category) -> str:
@@ -340,8 +369,9 @@ class Category(Closed):
 
 class CategoryList(Closed):
     results: list[Category]
+    lang: Lang
 
 
 def providers_url(**filters: str) -> str:
     """The providers list, filtered."""
-    return f"{reverse('api:providers')}?{urlencode(filters)}"
+    return api_link(reverse("api:providers"), **filters)

@@ -18,6 +18,7 @@ import yaml
 from django.db.models import F, Q
 
 from cancelflow.languages import in_source_language
+from guides.files import rights
 from guides.files.documents import (
     DEFAULT_DIFFICULTY,
     DEFAULT_FIRST_QUESTION,
@@ -33,8 +34,10 @@ from guides.models import (
     PurchaseChannel,
     Question,
     Route,
+    StatementDescriptor,
     Step,
 )
+from guides.regions import codes_of
 
 FORMATS = ("yaml", "json")
 YAML_HEADER = (
@@ -58,13 +61,26 @@ def _put(out: dict, key: str, value, default=None) -> None:
     out[key] = value
 
 
+def regions_of(obj) -> list[str]:
+    """Where a row applies, as its file lists it: its codes in order (none: everywhere)."""
+    return sorted(codes_of(obj.regions))
+
+
 def _contact(contact: OfficialContact) -> dict:
     out = {"kind": contact.kind, "value": contact.value}
     _put(out, "label", contact.label)
-    _put(out, "region", contact.region)
+    _put(out, "regions", regions_of(contact))
     out["source_url"] = contact.source_url
     _put(out, "verified_on", contact.verified_on)
     _put(out, "translations", texts_of(contact))
+    return out
+
+
+def _descriptor(descriptor: StatementDescriptor) -> dict:
+    out = {"pattern": descriptor.pattern}
+    _put(out, "example", descriptor.example)
+    out["source_url"] = descriptor.source_url
+    _put(out, "last_verified_on", descriptor.last_verified_on)
     return out
 
 
@@ -81,6 +97,7 @@ def _step(step: Step) -> dict:
         out["email"] = {"subject": step.email_subject}
         _put(out["email"], "body", step.email_body)
     _put(out, "source_url", step.source_url)
+    _put(out, "regions", regions_of(step))
     _put(out, "translations", texts_of(step))
     return out
 
@@ -89,6 +106,7 @@ def _note(note: ProviderNote) -> dict:
     out = {"kind": note.kind, "title": note.title}
     _put(out, "body", note.body)
     _put(out, "source_url", note.source_url)
+    _put(out, "regions", regions_of(note))
     _put(out, "translations", texts_of(note))
     return out
 
@@ -115,6 +133,10 @@ class _Loaded:
         self.steps_by_channel: dict[int | None, list[Step]] = defaultdict(list)
         self.contacts_by_provider: dict[int | None, list[OfficialContact]] = defaultdict(list)
         self.contacts_by_channel: dict[int | None, list[OfficialContact]] = defaultdict(list)
+        self.descriptors_by_provider: dict[int | None, list[StatementDescriptor]] = defaultdict(
+            list
+        )
+        self.descriptors_by_channel: dict[int | None, list[StatementDescriptor]] = defaultdict(list)
         self.notes: dict[int, list[ProviderNote]] = defaultdict(list)
         self.questions: dict[int, list[Question]] = defaultdict(list)
         self.children: dict[tuple[int, int | None], list[Route]] = defaultdict(list)
@@ -147,10 +169,19 @@ class _Loaded:
             self.steps_by_channel[step.channel_id].append(step)
         for contact in channel_contacts:
             self.contacts_by_channel[contact.channel_id].append(contact)
+        # A provider's and a channel's descriptors: one query.
+        descriptors = StatementDescriptor.objects.filter(
+            Q(provider__in=provider_ids) | Q(channel__in=channels)
+        )
+        for descriptor in descriptors:
+            if descriptor.provider_id:
+                self.descriptors_by_provider[descriptor.provider_id].append(descriptor)
+            else:
+                self.descriptors_by_channel[descriptor.channel_id].append(descriptor)
 
 
 def _contacts(contacts: list[OfficialContact]) -> list[dict]:
-    ordered = sorted(contacts, key=lambda c: (c.kind, c.value, c.region, c.label, c.pk))
+    ordered = sorted(contacts, key=lambda c: (c.kind, c.value, regions_of(c), c.label, c.pk))
     return [_contact(contact) for contact in ordered]
 
 
@@ -169,8 +200,11 @@ def _channel(channel: PurchaseChannel, variants: list[PurchaseChannel], loaded: 
         _put(out, "variant_question", channel.variant_question)
     _put(out, "sources", _lines(channel.sources))
     _put(out, "last_verified_on", channel.last_verified_on)
+    _put(out, "regions", regions_of(channel))
     _put(out, "translations", texts_of(channel))
     _put(out, "contacts", _contacts(loaded.contacts_by_channel[channel.pk]))
+    descriptors = _ordered(loaded.descriptors_by_channel[channel.pk])
+    _put(out, "descriptors", [_descriptor(d) for d in descriptors])
     _put(out, "steps", [_step(s) for s in _ordered(loaded.steps_by_channel[channel.pk])])
     if parent is None:
         _put(out, "variants", [_channel(v, [], loaded) for v in variants])
@@ -188,6 +222,7 @@ def _route(route: Route, loaded: _Loaded) -> dict:
             out["channel"] = channel.slug
     _put(out, "question", route.question)
     _put(out, "channel_steps_first", route.channel_steps_first, True)
+    _put(out, "regions", regions_of(route))
     _put(out, "translations", texts_of(route))
     _put(out, "steps", [_step(s) for s in _ordered(loaded.steps_by_route[route.pk])])
     children = _ordered(loaded.children[(route.provider_id, route.pk)])
@@ -209,6 +244,8 @@ def _provider(provider: Provider, loaded: _Loaded) -> dict:
     _put(out, "sources", provider.source_list)
     _put(out, "translations", texts_of(provider))
     _put(out, "contacts", _contacts(loaded.contacts_by_provider[provider.pk]))
+    descriptors = _ordered(loaded.descriptors_by_provider[provider.pk])
+    _put(out, "descriptors", [_descriptor(d) for d in descriptors])
     _put(out, "notes", [_note(n) for n in _ordered(loaded.notes[provider.pk])])
     _put(out, "questions", [_question(q) for q in _ordered(loaded.questions[provider.pk])])
     top = _ordered(loaded.children[(provider.pk, None)])
@@ -271,6 +308,8 @@ def export_data(provider_slugs: Iterable[str] | None = None, *, shared: bool = T
             ],
         )
     _put(data, "providers", [_provider(p, loaded) for p in providers])
+    if provider_slugs is None:  # rights notes belong to no guide: a whole export only
+        _put(data, "rights", rights.entries())
     return data
 
 

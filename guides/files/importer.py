@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 
 from cancelflow.languages import in_source_language
 from guides.caching import content_version
+from guides.files import rights
 from guides.files.documents import (
     DEFAULT_STATUS,
     Document,
@@ -42,10 +43,17 @@ def _exists(key: str, entry: dict) -> bool:
         return Category.objects.filter(slug=entry["slug"]).exists()
     if key == "channels":
         return PurchaseChannel.objects.live().filter(slug=entry["slug"], parent=None).exists()
+    if key == "rights":
+        return rights.exists(entry)
     return Provider.objects.guides().filter(slug=entry["slug"]).exists()
 
 
-ENTRY_KIND = {"categories": "category", "channels": "channel", "providers": "provider"}
+ENTRY_KIND = {
+    "categories": "category",
+    "channels": "channel",
+    "providers": "provider",
+    "rights": rights.KIND,
+}
 
 
 @in_source_language
@@ -79,6 +87,7 @@ def import_documents(
                 ("categories", importer.category),
                 ("channels", importer.channel),
                 ("providers", importer.provider),
+                ("rights", importer.rights_note),
             ):
                 for document in documents:
                     for index, entry in enumerate(document.data.get(key, [])):
@@ -86,7 +95,9 @@ def import_documents(
                             importer.report.kept.append(f"{ENTRY_KIND[key]} {entry['slug']}")
                             continue
                         where = Where(document, (key, index))
-                        if as_drafts and key == "providers":
+                        if as_drafts and key == "rights":
+                            importer.report.warnings.append(rights.not_uploaded(entry))
+                        elif as_drafts and key == "providers":
                             _apply_as_draft(importer, entry, where)
                         elif as_drafts and key == "channels":
                             _apply_channel_as_draft(importer, entry, where)

@@ -18,8 +18,9 @@ from guides.files.documents import (
     plain_data,
 )
 from guides.files.report import Report
+from guides.files.rights import RightsNotes
 from guides.files.rows import Owner, RowWriter, parse_date
-from guides.files.translations import columns_of
+from guides.files.translations import with_translations
 from guides.files.validation import check_documents
 from guides.models import (
     Category,
@@ -29,22 +30,33 @@ from guides.models import (
     PurchaseChannel,
     Question,
     Route,
+    StatementDescriptor,
     Step,
 )
 
 
-class Importer(RowWriter):
-    """Applies validated documents. Every save is checked with full_clean() first."""
+def regions_of(entry: dict) -> list[str]:
+    """An entry's `regions` as the database keeps them (each once, in order of code), so a
+    file that lists them in another order imports as unchanged the second time."""
+    return sorted(set(entry.get("regions", [])))
+
+
+class Importer(RightsNotes, RowWriter):
+    """Applies validated documents. Every save is checked with full_clean() first. (The
+    rights notes' part is guides/files/rights.py.)"""
 
     # -- categories and channels ------------------------------------------------------------
 
     def category(self, entry: dict, where: Where) -> None:
         obj = Category.objects.filter(slug=entry["slug"]).first() or Category(slug=entry["slug"])
-        values = {
-            "name": entry["name"],
-            "description": entry.get("description", ""),
-            **columns_of(Category, entry),
-        }
+        values = with_translations(
+            Category,
+            entry,
+            {
+                "name": entry["name"],
+                "description": entry.get("description", ""),
+            },
+        )
         key = ("category", entry["slug"])
         self._save(obj, where, values, kind="category", label=entry["slug"], entry=key)
 
@@ -71,23 +83,28 @@ class Importer(RowWriter):
         top = parent.slug if parent else entry["slug"]
         label = f"{parent.slug}/{entry['slug']}" if parent else entry["slug"]
         key = ("channel", top)
-        values = {
-            "name": entry["name"],
-            "kind": entry.get("kind", parent.kind if parent else ""),
-            "hint": entry.get("hint", ""),
-            "website": entry.get("website", ""),
-            "online": entry.get("online", parent.online if parent else True),
-            "variant_question": entry.get("variant_question", ""),
-            "sources": "\n".join(entry.get("sources", [])),
-            "last_verified_on": parse_date(entry.get("last_verified_on")),
-            "position": entry.get("position", 0) if parent is None else position,
-            **columns_of(PurchaseChannel, entry),
-        }
+        values = with_translations(
+            PurchaseChannel,
+            entry,
+            {
+                "name": entry["name"],
+                "kind": entry.get("kind", parent.kind if parent else ""),
+                "hint": entry.get("hint", ""),
+                "website": entry.get("website", ""),
+                "online": entry.get("online", parent.online if parent else True),
+                "variant_question": entry.get("variant_question", ""),
+                "sources": "\n".join(entry.get("sources", [])),
+                "last_verified_on": parse_date(entry.get("last_verified_on")),
+                "position": entry.get("position", 0) if parent is None else position,
+                "regions": regions_of(entry),
+            },
+        )
         kind = "variant" if parent else "channel"
         if not self._save(obj, where, values, kind=kind, label=label, entry=key):
             return
         owner = Owner(key, kind, label)
         self.contacts(entry.get("contacts", []), where, owner, channel=obj)
+        self.descriptors(entry, where, owner, channel=obj)
         self.steps(entry.get("steps", []), where, owner, channel=obj)
         if parent is None:
             variants = entry.get("variants", [])
@@ -120,27 +137,31 @@ class Importer(RowWriter):
             Provider.objects.guides().filter(slug=entry["slug"]).first()
             or Provider(slug=entry["slug"])
         )
-        values = {
-            "slug": entry["slug"],
-            "name": entry["name"],
-            "category": category,
-            "status": status or entry.get("status", DEFAULT_STATUS),
-            "aliases": "\n".join(entry.get("aliases", [])),
-            "summary": entry.get("summary", ""),
-            "website": entry.get("website", ""),
-            "difficulty": entry.get("difficulty", DEFAULT_DIFFICULTY),
-            "minutes_to_cancel": entry.get("minutes_to_cancel"),
-            "first_question": entry.get("first_question", DEFAULT_FIRST_QUESTION),
-            "popular": entry.get("popular", False),
-            "last_verified_on": parse_date(entry.get("last_verified_on")),
-            "sources": "\n".join(entry.get("sources", [])),
-            **columns_of(Provider, entry),
-        }
+        values = with_translations(
+            Provider,
+            entry,
+            {
+                "slug": entry["slug"],
+                "name": entry["name"],
+                "category": category,
+                "status": status or entry.get("status", DEFAULT_STATUS),
+                "aliases": "\n".join(entry.get("aliases", [])),
+                "summary": entry.get("summary", ""),
+                "website": entry.get("website", ""),
+                "difficulty": entry.get("difficulty", DEFAULT_DIFFICULTY),
+                "minutes_to_cancel": entry.get("minutes_to_cancel"),
+                "first_question": entry.get("first_question", DEFAULT_FIRST_QUESTION),
+                "popular": entry.get("popular", False),
+                "last_verified_on": parse_date(entry.get("last_verified_on")),
+                "sources": "\n".join(entry.get("sources", [])),
+            },
+        )
         key = ("provider", entry["slug"])
         if not self._save(obj, where, values, kind="provider", label=entry["slug"], entry=key):
             return
         owner = Owner(key, "provider", entry["slug"])
         self.contacts(entry.get("contacts", []), where, owner, provider=obj)
+        self.descriptors(entry, where, owner, provider=obj)
         self.ordered(
             ProviderNote,
             obj.notes.all(),
@@ -148,14 +169,18 @@ class Importer(RowWriter):
             where / "notes",
             owner,
             "note",
-            lambda note: {
-                "provider": obj,
-                "kind": note["kind"],
-                "title": note["title"],
-                "body": note.get("body", ""),
-                "source_url": note.get("source_url", ""),
-                **columns_of(ProviderNote, note),
-            },
+            lambda note: with_translations(
+                ProviderNote,
+                note,
+                {
+                    "provider": obj,
+                    "kind": note["kind"],
+                    "title": note["title"],
+                    "body": note.get("body", ""),
+                    "source_url": note.get("source_url", ""),
+                    "regions": regions_of(note),
+                },
+            ),
         )
         self.ordered(
             Question,
@@ -164,13 +189,16 @@ class Importer(RowWriter):
             where / "questions",
             owner,
             "question",
-            lambda q: {
-                "provider": obj,
-                "question": q["question"],
-                "answer": q["answer"],
-                "source_url": q.get("source_url", ""),
-                **columns_of(Question, q),
-            },
+            lambda q: with_translations(
+                Question,
+                q,
+                {
+                    "provider": obj,
+                    "question": q["question"],
+                    "answer": q["answer"],
+                    "source_url": q.get("source_url", ""),
+                },
+            ),
         )
         self.routes(obj, None, entry.get("routes", []), where, key, entry["slug"])
 
@@ -220,18 +248,39 @@ class Importer(RowWriter):
             route = existing.get(entry["slug"]) or Route(
                 provider=provider, parent=parent, slug=entry["slug"]
             )
-            values = {
-                "label": entry["label"],
-                "channel": channel,
-                "position": index + 1,
-                "question": entry.get("question", ""),
-                "channel_steps_first": entry.get("channel_steps_first", True),
-                **columns_of(Route, entry),
-            }
+            values = with_translations(
+                Route,
+                entry,
+                {
+                    "label": entry["label"],
+                    "channel": channel,
+                    "position": index + 1,
+                    "question": entry.get("question", ""),
+                    "channel_steps_first": entry.get("channel_steps_first", True),
+                    "regions": regions_of(entry),
+                },
+            )
             if not self._save(route, here, values, kind="route", label=label, entry=key):
                 continue
             self.steps(entry.get("steps", []), here, Owner(key, "route", label), route=route)
             self.routes(provider, route, entry.get("routes", []), here, key, label)
+
+    def descriptors(self, entry: dict, where: Where, owner: Owner, **rows) -> None:
+        self.ordered(
+            StatementDescriptor,
+            StatementDescriptor.objects.filter(**rows),
+            entry.get("descriptors", []),
+            where / "descriptors",
+            owner,
+            "descriptor",
+            lambda d: {
+                **rows,
+                "pattern": d["pattern"],
+                "example": d.get("example", ""),
+                "source_url": d["source_url"],
+                "last_verified_on": parse_date(d.get("last_verified_on")),
+            },
+        )
 
     def contacts(self, entries: list, where: Where, owner: Owner, **rows) -> None:
         seen: dict[tuple[str, str], int] = {}
@@ -248,13 +297,16 @@ class Importer(RowWriter):
             obj = OfficialContact.objects.filter(
                 kind=entry["kind"], value=entry["value"], **rows
             ).first() or OfficialContact(kind=entry["kind"], value=entry["value"], **rows)
-            values = {
-                "label": entry.get("label", ""),
-                "region": entry.get("region", ""),
-                "source_url": entry["source_url"],
-                "verified_on": parse_date(entry.get("verified_on")),
-                **columns_of(OfficialContact, entry),
-            }
+            values = with_translations(
+                OfficialContact,
+                entry,
+                {
+                    "label": entry.get("label", ""),
+                    "regions": regions_of(entry),
+                    "source_url": entry["source_url"],
+                    "verified_on": parse_date(entry.get("verified_on")),
+                },
+            )
             label = f"{entry['value']} of {owner}"
             if self._save(obj, here, values, kind="contact", label=label, entry=owner.entry):
                 kept.append(obj.pk)
@@ -288,19 +340,23 @@ class Importer(RowWriter):
                     raise LookupError(f"contact: no contact {step['contact']!r} here")
             link = step.get("link", {})
             email = step.get("email", {})
-            return {
-                **rows,
-                "kind": step.get("kind", DEFAULT_STEP_KIND),
-                "title": step["title"],
-                "body": step.get("body", ""),
-                "link_url": link.get("url", ""),
-                "link_label": link.get("label", ""),
-                "contact": contact,
-                "email_subject": email.get("subject", ""),
-                "email_body": email.get("body", ""),
-                "source_url": step.get("source_url", ""),
-                **columns_of(Step, step),
-            }
+            return with_translations(
+                Step,
+                step,
+                {
+                    **rows,
+                    "kind": step.get("kind", DEFAULT_STEP_KIND),
+                    "title": step["title"],
+                    "body": step.get("body", ""),
+                    "link_url": link.get("url", ""),
+                    "link_label": link.get("label", ""),
+                    "contact": contact,
+                    "email_subject": email.get("subject", ""),
+                    "email_body": email.get("body", ""),
+                    "source_url": step.get("source_url", ""),
+                    "regions": regions_of(step),
+                },
+            )
 
         self.ordered(
             Step, Step.objects.filter(**rows), entries, where / "steps", owner, "step", values

@@ -11,6 +11,7 @@ import jsonschema
 from django.core.exceptions import ValidationError
 
 from guides.files.documents import SCHEMA_PATH, Document, GuideImportError, Where
+from guides.files.translations import outdated_problems
 from guides.flow.rules import MAX_ROUTE_DEPTH
 
 
@@ -100,7 +101,7 @@ def validation_message(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
-KINDS = ("categories", "channels", "providers")
+KINDS = ("categories", "channels", "providers", "rights")
 
 
 def check_documents(documents: list[Document]) -> list[str]:
@@ -112,7 +113,7 @@ def check_documents(documents: list[Document]) -> list[str]:
     warnings: list[str] = []
     for document in documents:
         flow_errors, flow_warnings = validate_flows(document)
-        errors += flow_errors
+        errors += flow_errors + outdated_problems(document)
         warnings += flow_warnings
     errors += _duplicate_slugs(documents)
     if errors:

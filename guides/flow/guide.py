@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Case, Q, Value, When
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from guides.flow.rules import NotFound, arrange_steps
-from guides.flow.tree import RouteTree, Summary
+from guides.flow.tree import RouteTree, State, Summary
 from guides.models import (
+    ChannelKind,
     NoteKind,
     Provider,
     PurchaseChannel,
@@ -28,6 +30,7 @@ from guides.models import (
     Step,
     previews_drafts,
 )
+from guides.regions import applies, codes_of
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -45,7 +48,7 @@ class Guide:
             .select_related("channel__parent")
             .order_by("position", "pk")
         )
-        self.tree = RouteTree(provider.first_question, routes, self.variants)
+        self.tree = RouteTree(provider.first_question, routes, self.variants, self.regional_steps)
         # A draft of a channel shown in its live channel's place, for its review page
         # (guides/publishing/channels.py); never for visitors, and never kept.
         self.overlay = overlay
@@ -56,18 +59,21 @@ class Guide:
         self._all_steps: list[Step] | None = None
         self._notes: dict[str, list] | None = None
         self._questions: list | None = None
-        self._urls: dict[tuple[str, ...], str] = {}
+        # keyed by language too: a kept guide serves every language, and the address of a
+        # page has its language's prefix (/de/…)
+        self._urls: dict[tuple[str | None, tuple[str, ...]], str] = {}
         self._summary: Summary | None = None
 
     def url(self, slugs: Sequence[str]) -> str:
         """The address of the state of the flow that these answers lead to."""
-        key = tuple(slugs)
+        answers = tuple(slugs)
+        key = (get_language(), answers)
         found = self._urls.get(key)
         if found is None:
-            if not key:
+            if not answers:
                 found = reverse("guides:provider", args=[self.provider.slug])
             else:
-                found = reverse("guides:route", args=[self.provider.slug, "/".join(key)])
+                found = reverse("guides:route", args=[self.provider.slug, "/".join(answers)])
             self._urls[key] = found
         return found
 
@@ -83,6 +89,18 @@ class Guide:
         channels = [route.channel for route in self.tree.routes if route.channel is not None]
         named = {channel.pk for channel in channels}
         return named | {channel.parent_id for channel in channels if channel.parent_id}
+
+    @property
+    def sold_through(self) -> list[PurchaseChannel]:
+        """The channels (whole, not their variants) its routes sell through, each with a page
+        of its own that cancels anything bought there: not "the provider's own website"."""
+        found: dict[int, PurchaseChannel] = {}
+        for route in self.tree.routes:
+            if route.channel is not None:
+                whole = route.channel.whole
+                if whole.kind != ChannelKind.PROVIDER and whole.draft_of_id is None:
+                    found.setdefault(whole.pk, whole)
+        return sorted(found.values(), key=lambda channel: (channel.position, channel.name))
 
     @property
     def variants_by_channel(self) -> dict[int, list[PurchaseChannel]]:
@@ -106,8 +124,10 @@ class Guide:
         path: Sequence[Route],
         channel: PurchaseChannel | None,
         variant: PurchaseChannel | None,
+        region: str | None = None,
     ) -> list[Step]:
-        """The steps of the page these answers lead to, in the order visitors read them."""
+        """The steps of the page these answers lead to, in the order visitors read them:
+        those meant for `region` (None: every one)."""
         key = (tuple(route.pk for route in path), channel and channel.pk, variant and variant.pk)
         if self.overlay is not None:
             self.load_all_steps()
@@ -118,15 +138,36 @@ class Guide:
                 owners = Q(route_id__in=[route.pk for route in path]) | Q(
                     channel_id__in=[c.pk for c in (channel, variant) if c is not None]
                 )
-                found = hide_unverified_contacts(
+                found = hide_unshown_contacts(
                     list(
                         Step.objects.filter(owners)
-                        .select_related("contact")
+                        .select_related(*CONTACT_OWNER)
                         .order_by("position", "pk")
                     )
                 )
             self._steps[key] = arrange_steps(found, path, channel, variant)
-        return self._steps[key]
+        if region is None:
+            return self._steps[key]
+        return [step for step in self._steps[key] if applies(step.regions, region)]
+
+    def regional_steps(self, state: State) -> bool:
+        """Whether the steps of this page of steps depend on where the visitor lives."""
+        return any(
+            step.regions or (step.contact is not None and step.contact.regions)
+            for step in self.steps(state.path, state.channel, state.variant)
+        )
+
+    @property
+    def named_regions(self) -> frozenset[str]:
+        """Every region a part of this guide is meant for: the answers to "Where do you
+        live?" are made of them. Loads every step (once)."""
+        self.load_all_steps()
+        assert self._all_steps is not None
+        parts: list = [*self.tree.routes, *self._all_steps]
+        parts += [v for variants in self.variants_by_channel.values() for v in variants]
+        parts += [note for notes in self.notes.values() for note in notes]
+        parts += [step.contact for step in self._all_steps if step.contact is not None]
+        return frozenset(code for part in parts for code in codes_of(part.regions))
 
     def load_all_steps(self) -> None:
         """Load the steps of every page at once (one query), for a page that shows them all
@@ -137,12 +178,12 @@ class Guide:
             }
             rows = Step.objects.filter(
                 Q(route__provider=self.provider) | Q(channel_id__in=channel_ids)
-            ).select_related("contact")
+            ).select_related(*CONTACT_OWNER)
             if self.overlay is not None:
                 found = self.overlay.steps_with(rows)
             else:
                 found = list(rows.order_by("position", "pk"))
-            self._all_steps = hide_unverified_contacts(found)
+            self._all_steps = hide_unshown_contacts(found)
 
     @property
     def notes(self) -> dict[str, list]:
@@ -159,12 +200,28 @@ class Guide:
         return self._questions
 
 
-def hide_unverified_contacts(steps: list[Step]) -> list[Step]:
-    """Only contacts an editor has verified are ever shown to visitors."""
+# What deciding whether a step's contact is shown reads: its owner's website (a variant's
+# channel's too). Load it with the step.
+CONTACT_OWNER = ("contact__provider", "contact__channel__parent")
+
+
+def hide_unshown_contacts(steps: list[Step]) -> list[Step]:
+    """Visitors see a step's contact only if it is verified, or if it is a web form or chat
+    on its owner's own domain (then marked "Not yet verified"): OfficialContact.shown."""
     for step in steps:
-        if step.contact is not None and step.contact.verified_on is None:
+        if step.contact is not None and not step.contact.shown:
             step.contact = None
     return steps
+
+
+def notes_for(guide: Guide, region: str | None) -> dict[str, list]:
+    """The guide's notes meant for where the visitor lives (every one, before they say)."""
+    if region is None:
+        return guide.notes
+    return {
+        kind: [note for note in notes if applies(note.regions, region)]
+        for kind, notes in guide.notes.items()
+    }
 
 
 def note_sections(notes: dict[str, list]) -> list[tuple[StrOrPromise, list]]:

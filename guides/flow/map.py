@@ -98,6 +98,11 @@ class ContactUse:
     def verified(self) -> bool:
         return self.contact.verified_on is not None
 
+    @property
+    def shown(self) -> bool:
+        """Verified, or a web page on its owner's own domain: visitors see it."""
+        return self.contact.shown
+
 
 @dataclass
 class FlowMap:
@@ -143,7 +148,7 @@ def build(provider: Provider, overlay=None) -> FlowMap:
     leaves: list[Leaf] = []
 
     def walk(route_path: str, answer: str) -> Node:
-        flow = resolve_flow(guide, route_path)
+        flow = resolve_flow(guide, route_path, ask=False)
         node = Node(
             answer=answer,
             path=flow.route_path,
@@ -215,8 +220,8 @@ def _contacts(provider: Provider, guide: Guide, leaves: list[Leaf]) -> list[Cont
     }
     contacts = list(
         OfficialContact.objects.filter(Q(provider=provider) | Q(channel_id__in=channel_ids))
-        .select_related("channel__parent")
-        .order_by("channel_id", "kind", "region", "value")
+        .select_related("provider", "channel__parent")
+        .order_by("channel_id", "kind", "regions", "value")
     )
     naming = (
         Step.objects.filter(contact__in=[contact.pk for contact in contacts])

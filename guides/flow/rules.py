@@ -20,7 +20,9 @@ FIRST_QUESTION = gettext_noop("Where did you buy it?")
 ROUTE_QUESTION = gettext_noop("Which of these applies to you?")
 # A channel's, for its variants:
 VARIANT_QUESTION = gettext_noop("Which one?")
-DEFAULT_QUESTIONS = frozenset({FIRST_QUESTION, ROUTE_QUESTION, VARIANT_QUESTION})
+# Asked once, where a page first depends on where the visitor lives (guides/regions.py):
+REGION_QUESTION = gettext_noop("Where do you live?")
+DEFAULT_QUESTIONS = frozenset({FIRST_QUESTION, ROUTE_QUESTION, VARIANT_QUESTION, REGION_QUESTION})
 
 MAX_ROUTE_DEPTH = 6  # answers from the top of a flow to its deepest route
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")  # an answer's part of a flow's address

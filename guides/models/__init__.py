@@ -26,6 +26,7 @@ from guides.models.contacts import (
     OfficialContact,
     OfficialContactQuerySet,
 )
+from guides.models.descriptors import StatementDescriptor
 from guides.models.feedback import (
     Feedback,
     FeedbackKind,
@@ -36,6 +37,14 @@ from guides.models.flows import (
     Route,
     Step,
     StepKind,
+)
+from guides.models.links import (
+    BROKEN_AFTER,
+    LinkCheck,
+    LinkCheckQuerySet,
+    LinkHealth,
+    LinkHost,
+    LinkOutcome,
 )
 from guides.models.notes import (
     NoteKind,
@@ -54,8 +63,15 @@ from guides.models.revisions import (
     GuideRevision,
     RevisionKind,
 )
+from guides.models.rights import (
+    NotPublished,
+    PublishedRights,
+    RightsNote,
+)
+from guides.models.scams import ScamNumber, ScamNumberQuerySet
 
 __all__ = [
+    "BROKEN_AFTER",
     "CHANNEL_METHODS",
     "DIFFICULTY_MEANINGS",
     "LONG_TEXT",
@@ -71,17 +87,28 @@ __all__ = [
     "FeedbackStatus",
     "GuideRequest",
     "GuideRevision",
+    "LinkCheck",
+    "LinkCheckQuerySet",
+    "LinkHealth",
+    "LinkHost",
+    "LinkOutcome",
+    "NotPublished",
     "NoteKind",
     "OfficialContact",
     "OfficialContactQuerySet",
     "Provider",
     "ProviderNote",
     "ProviderQuerySet",
+    "PublishedRights",
     "PurchaseChannel",
     "PurchaseChannelQuerySet",
     "Question",
     "RevisionKind",
+    "RightsNote",
     "Route",
+    "ScamNumber",
+    "ScamNumberQuerySet",
+    "StatementDescriptor",
     "Status",
     "Step",
     "StepKind",

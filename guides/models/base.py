@@ -8,8 +8,9 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_countries.fields import CountryField
 
-from guides.models.translated import source_columns
+from guides.models.translated import TranslationSources, source_columns
 from guides.text import phones
 
 # Positions are small numbers an editor can read. They need not be unique in their list:
@@ -24,6 +25,20 @@ position_validators = [MaxValueValidator(MAX_POSITION)]
 LONG_TEXT = 10_000  # a step's body, a note, an answer
 
 SHORT_TEXT = 2_000  # a summary, a description, a list of aliases or sources
+
+
+def regions_field() -> CountryField:
+    """Where a part of a guide applies (guides/regions.py): ISO 3166 countries, and the
+    subdivisions and groups of the settings' COUNTRIES_OVERRIDE; empty is everywhere."""
+    return CountryField(
+        multiple=True,
+        blank=True,
+        verbose_name=_("only in"),
+        help_text=_(
+            "The countries (or groups, such as the European Union) where this applies; "
+            "none: everywhere."
+        ),
+    )
 
 
 class Status(models.TextChoices):
@@ -47,10 +62,10 @@ def visible_text_fields(model: type[models.Model]) -> list[str]:
     ]
 
 
-class VisibleText(models.Model):
+class VisibleText(TranslationSources):
     """A model whose texts reach visitors: its `clean()` refuses, in every one of its
     `visible_text_fields`, each phone number that is not a verified number of its
-    `phone_owner()`."""
+    `phone_owner()`. Its translations record what they were made from (TranslationSources)."""
 
     class Meta:
         abstract = True

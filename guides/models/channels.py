@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from guides.models.base import SHORT_TEXT, VisibleText, position_validators
+from guides.models.base import SHORT_TEXT, VisibleText, position_validators, regions_field
 from guides.models.contacts import OfficialContact
 from guides.text import phones
 
@@ -86,6 +86,7 @@ class PurchaseChannel(VisibleText):
     position = models.PositiveIntegerField(default=0, validators=position_validators)
     sources = models.TextField(blank=True, max_length=SHORT_TEXT, help_text=_("One URL per line."))
     last_verified_on = models.DateField(null=True, blank=True)
+    regions = regions_field()  # of a variant: where it is sold (amazon.de in Germany)
     # A channel that visitors read is never edited in place, as a guide is not: editors change
     # a draft of it (a copy with its variants, steps and contacts, `draft_of` the live
     # channel), which a second person reviews and publishes (channel_publishing.py).

@@ -1,5 +1,11 @@
-"""Official contacts: a provider's or a channel's phone number, email, web form or chat, shown
-to visitors only once a Publisher has verified it."""
+"""Official contacts: a provider's or a channel's phone number, email, web form or chat.
+
+A phone number or an email address is shown to visitors only once a Publisher has verified
+it. A web form or a chat on the owner's own registrable domain (support.kaspersky.com for
+a provider whose website is kaspersky.com) is a low risk: it is shown before it is verified,
+marked "Not yet verified", with its source. A web contact on any other domain is refused
+when it is saved (in the admin and by the guide-file importer alike); an owner without a
+website has nothing to compare with, so its web contacts wait for a verification too."""
 
 from __future__ import annotations
 
@@ -10,8 +16,8 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from guides.models.base import VisibleText
-from guides.text import phones
+from guides.models.base import VisibleText, regions_field
+from guides.text import domains, phones
 
 
 class ContactKind(models.TextChoices):
@@ -19,6 +25,10 @@ class ContactKind(models.TextChoices):
     EMAIL = "email", _("Email")
     WEB_FORM = "web_form", _("Web form")
     CHAT = "chat", _("Chat")
+
+
+# Kinds that are a web page: shown unverified when on the owner's own domain.
+WEB_KINDS = frozenset({ContactKind.WEB_FORM, ContactKind.CHAT})
 
 
 class OfficialContactQuerySet(models.QuerySet):
@@ -47,7 +57,7 @@ class OfficialContact(VisibleText):
     kind = models.CharField(max_length=10, choices=ContactKind)
     label = models.CharField(max_length=120, blank=True, help_text=_("e.g. “Customer service”."))
     value = models.CharField(max_length=300, help_text=_("The number, address or URL."))
-    region = models.CharField(max_length=80, blank=True, help_text=_("Where it applies."))
+    regions = regions_field()
     source_url = models.URLField(
         max_length=500, help_text=_("The official page where this contact is published.")
     )
@@ -55,7 +65,11 @@ class OfficialContact(VisibleText):
         null=True,
         blank=True,
         editable=False,
-        help_text=_("Set when a Publisher presses Verify. Only verified contacts are shown."),
+        help_text=_(
+            "Set when a Publisher presses Verify. Phone numbers and email addresses are shown "
+            "only once verified; a web form or chat on the owner's own domain is shown before, "
+            "marked “Not yet verified”."
+        ),
     )
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -69,10 +83,10 @@ class OfficialContact(VisibleText):
     objects = OfficialContactQuerySet.as_manager()
 
     # What a verification vouches for: a change to any of it needs a new verification.
-    VERIFIED_FIELDS = ("kind", "value", "label", "region", "source_url", "provider", "channel")
+    VERIFIED_FIELDS = ("kind", "value", "label", "regions", "source_url", "provider", "channel")
 
     class Meta:
-        ordering = ["kind", "region", "value"]
+        ordering = ["kind", "regions", "value"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(provider__isnull=False, channel__isnull=True)
@@ -116,6 +130,69 @@ class OfficialContact(VisibleText):
                         )
                     }
                 )
+        self._clean_web_address()
+
+    def _clean_web_address(self) -> None:
+        if self.kind not in WEB_KINDS:
+            return
+        if domains.web_host(self.value) is None:
+            raise ValidationError(
+                {
+                    "value": gettext(
+                        "This is not a web address a visitor can safely open: write it as "
+                        "https://… with the site's own name, and nothing before the name "
+                        "(no “name@”)."
+                    )
+                }
+            )
+        official = self.official_addresses()
+        if official and not domains.on_domain_of(self.value, official):
+            raise ValidationError(
+                {
+                    "value": gettext(
+                        "%(address)s is not on %(owner)s's own domain (%(domain)s). A web "
+                        "contact must be a page of the owner's website or of one of its "
+                        "subdomains; a look-alike domain may be a scam."
+                    )
+                    % {
+                        "address": self.value,
+                        "owner": self.owner,
+                        "domain": " / ".join(
+                            dict.fromkeys(d for d in map(domains.registrable_domain, official) if d)
+                        ),
+                    }
+                }
+            )
+
+    @property
+    def owner(self):
+        """The provider or the channel (or variant) this contact belongs to, if set."""
+        if self.provider_id or self.provider is not None:
+            return self.provider
+        return self.channel
+
+    def official_addresses(self) -> list[str]:
+        """The owner's website (and, for a variant, its channel's): a web contact and a
+        phone number's source are checked against their registrable domain."""
+        owner = self.owner
+        addresses = [owner.website] if owner is not None else []
+        if self.channel is not None and self.channel.parent_id:
+            addresses.append(self.channel.whole.website)
+        return [a for a in addresses if a]
+
+    @property
+    def on_owner_domain(self) -> bool:
+        """A web form or chat on the registrable domain of the owner's website."""
+        if self.kind not in WEB_KINDS:
+            return False
+        official = self.official_addresses()
+        return bool(official) and domains.on_domain_of(self.value, official)
+
+    @property
+    def shown(self) -> bool:
+        """Whether visitors see this contact: verified, or a web page on the owner's own
+        domain (then marked "Not yet verified"). Phones and emails only once verified."""
+        return self.verified_on is not None or self.on_owner_domain
 
     def phone_owner(self) -> phones.Owner | None:
         """A contact's texts (its label, region, source) may carry its own number, and the

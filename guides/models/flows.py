@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from guides.flow.rules import parent_problem
-from guides.models.base import LONG_TEXT, VisibleText, position_validators
+from guides.models.base import LONG_TEXT, VisibleText, position_validators, regions_field
 from guides.text import phones
 
 
@@ -43,6 +47,7 @@ class Route(VisibleText):
     channel_steps_first = models.BooleanField(
         default=True, help_text=_("Show the channel's standard steps before this route's own.")
     )
+    regions = regions_field()
 
     class Meta:
         ordering = ["provider", "parent_id", "position", "pk"]
@@ -109,6 +114,18 @@ class StepKind(models.TextChoices):
     TIP = "tip", _("Tip")
 
 
+# The kinds whose label a visitor reads before a step's title (each has its own look on the
+# page); the admin's flow map names every kind but "do".
+VISITOR_LABELLED_KINDS = frozenset({StepKind.WARNING, StepKind.TIP})
+EDITOR_LABELLED_KINDS = frozenset({StepKind.CHECK, StepKind.WARNING, StepKind.TIP})
+
+
+def begins_with_word(text: str, word: str) -> bool:
+    """Whether `text` begins with the whole word `word`, whatever the case: "Check that…"
+    begins with "check", "Tippen Sie…" does not begin with "Tipp"."""
+    return bool(word) and re.match(rf"\W*{re.escape(word)}(?!\w)", text, re.IGNORECASE) is not None
+
+
 class Step(VisibleText):
     """One ordered instruction, belonging to exactly one route or one channel."""
 
@@ -140,6 +157,7 @@ class Step(VisibleText):
     )
     email_subject = models.CharField(max_length=200, blank=True)
     email_body = models.TextField(blank=True, max_length=LONG_TEXT)
+    regions = regions_field()
     source_url = models.URLField(
         max_length=500, blank=True, help_text=_("Where this is documented.")
     )
@@ -157,6 +175,24 @@ class Step(VisibleText):
 
     def __str__(self) -> str:
         return self.title
+
+    def kind_label(self, title: str, *, editors: bool = False) -> str:
+        """The one rule for the kind shown before a step's title: its label in the page's
+        language, or "" where none is shown. None for a "do" step, nor for a kind its readers
+        are not shown (visitors read warnings' and tips'; `editors` every kind but "do"), nor
+        where `title`, the title as the page shows it, already begins with the kind's word, in
+        the page's language or in English (a title not translated yet): never "Check: Check
+        that Apple bills you"."""
+        kinds = EDITOR_LABELLED_KINDS if editors else VISITOR_LABELLED_KINDS
+        if self.kind not in kinds:
+            return ""
+        kind = StepKind(self.kind)
+        label = str(kind.label)
+        with translation.override(settings.LANGUAGE_CODE):
+            english = str(kind.label)
+        if begins_with_word(title, label) or begins_with_word(title, english):
+            return ""
+        return label
 
     def clean(self) -> None:
         super().clean()

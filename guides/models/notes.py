@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from guides.models.base import LONG_TEXT, VisibleText, position_validators
+from guides.models.base import LONG_TEXT, VisibleText, position_validators, regions_field
 from guides.text import phones
 
 
@@ -27,6 +27,7 @@ class ProviderNote(VisibleText):
     body = models.TextField(blank=True, max_length=LONG_TEXT, help_text=_("Markdown."))
     position = models.PositiveIntegerField(default=0, validators=position_validators)
     source_url = models.URLField(max_length=500, blank=True)
+    regions = regions_field()
 
     class Meta:
         ordering = ["position", "pk"]

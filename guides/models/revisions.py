@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether a user may publish a change (a guide's, a channel's or a rights note's: four
+    eyes), and why not."""
+
+    allowed: bool
+    reason: str = ""
+    alone: bool = False  # a superuser publishing a change of their own
 
 
 class RevisionKind(models.TextChoices):

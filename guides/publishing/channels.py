@@ -4,8 +4,8 @@ visitors there, so it waits for a second person's review, as a guide's change do
 
 A channel that visitors read is never edited in place. An editor opens a *draft* of it: a
 copy of the whole channel (a PurchaseChannel row with `draft_of` the live one), with its
-variants, standard steps and contacts. Visitors keep reading the live rows; staff preview
-the draft on the channel's page, marked "Draft".
+variants, standard steps, contacts and statement descriptors. Visitors keep reading the
+live rows; staff preview the draft on the channel's page, marked "Draft".
 
 The review shows what differs field by field, and every guide and answer page the channel's
 steps reach, each page as it reads now and as it will read: the guides' flows are walked by
@@ -29,7 +29,15 @@ from django.utils.translation import gettext
 from guides.files.documents import GuideImportError
 from guides.files.exporter import dumps, export_channel
 from guides.files.loading import load_channel
-from guides.models import ChannelRevision, OfficialContact, Provider, PurchaseChannel, Route, Step
+from guides.models import (
+    ChannelRevision,
+    OfficialContact,
+    Provider,
+    PurchaseChannel,
+    Route,
+    StatementDescriptor,
+    Step,
+)
 from guides.publishing import audit as page_audit
 from guides.publishing.reach import Reach, channel_reach
 from guides.publishing.review import (
@@ -52,7 +60,8 @@ def channel_of(obj) -> PurchaseChannel | None:
     try:
         if isinstance(obj, PurchaseChannel):
             return obj.whole
-        if isinstance(obj, Step | OfficialContact) and obj.channel is not None:
+        parts = Step | OfficialContact | StatementDescriptor
+        if isinstance(obj, parts) and obj.channel is not None:
             return obj.channel.whole
     except ObjectDoesNotExist:  # what it belonged to is gone
         return None
@@ -123,7 +132,8 @@ def counterpart_in_draft(obj, draft: PurchaseChannel):
     """The row of `draft` that stands for `obj`, a part of the live channel it copies (as
     `start_channel_draft` copied it): the channel itself, a variant by its slug, a step by its
     channel or variant and its place there, a contact by its channel or variant, kind and
-    value. None when the draft has no such row (deleted or renamed there)."""
+    value, a statement descriptor by its channel or variant and its pattern (as it matches).
+    None when the draft has no such row (deleted or renamed there)."""
 
     def owner_in_draft(channel: PurchaseChannel) -> PurchaseChannel | None:
         if channel.parent_id is None:
@@ -147,6 +157,11 @@ def counterpart_in_draft(obj, draft: PurchaseChannel):
     if isinstance(obj, OfficialContact) and obj.channel is not None:
         owner = owner_in_draft(obj.channel)
         return owner.contacts.filter(kind=obj.kind, value=obj.value).first() if owner else None
+    if isinstance(obj, StatementDescriptor) and obj.channel is not None:
+        owner = owner_in_draft(obj.channel)
+        if owner is None:
+            return None
+        return owner.descriptors.filter(key=obj.key).order_by("position", "pk").first()
     return None
 
 
@@ -190,7 +205,9 @@ class ChannelOverlay:
             shown_pk[variant.pk] = pk
         self.hidden_ids = self.live_ids | set(shown_pk)  # whose rows the copies stand for
         self.steps = list(
-            Step.objects.filter(channel_id__in=list(shown_pk)).select_related("contact")
+            Step.objects.filter(channel_id__in=list(shown_pk)).select_related(
+                "contact__provider", "contact__channel__parent"
+            )
         )
         for step in self.steps:
             step.channel_id = shown_pk[step.channel_id]

@@ -2,8 +2,9 @@
 means to go back.
 
 A revision of a provider holds the provider and everything edited on its page (its routes
-with their steps, notes, questions and contacts); a revision of a route holds its steps and
-the answers below it; a revision of a channel, its standard steps, variants and contacts.
+with their steps, notes, questions, contacts and statement descriptors); a revision of a
+route holds its steps and the answers below it; a revision of a channel, its standard steps,
+variants, contacts and statement descriptors.
 Reverting one brings all of that back, deleted steps included, in their old order: it
 writes the old positions back. Positions need not be unique in a list (rows are ordered by
 (position, pk)), so a row added since that now shares a position with a reverted one simply
@@ -29,19 +30,21 @@ from guides.models import (
     PurchaseChannel,
     Question,
     Route,
+    StatementDescriptor,
     Step,
 )
 
 # What each revision holds besides the object itself: the inlines of its admin page.
 FOLLOW: dict[type[Model], tuple[str, ...]] = {
     Category: (),
-    Provider: ("routes", "notes", "questions", "contacts"),
+    Provider: ("routes", "notes", "questions", "contacts", "descriptors"),
     Route: ("steps", "children"),
-    PurchaseChannel: ("steps", "variants", "contacts"),
+    PurchaseChannel: ("steps", "variants", "contacts", "descriptors"),
     Step: (),
     OfficialContact: (),
     ProviderNote: (),
     Question: (),
+    StatementDescriptor: (),
 }
 
 
@@ -73,8 +76,9 @@ def check_references() -> None:
 
 def parts_of(obj: Model) -> dict[type[Model], list[int]]:
     """The rows that belong to `obj`'s page of history besides itself: a provider's routes,
-    their steps, notes, questions and contacts; a route's steps and the answers below it
-    (and theirs); a channel's steps, variants (and theirs) and contacts."""
+    their steps, notes, questions, contacts and descriptors; a route's steps and the answers
+    below it (and theirs); a channel's steps, variants (and theirs), contacts and
+    descriptors."""
     parts: dict[type[Model], list[int]] = {}
 
     def add(model: type[Model], pks) -> list[int]:
@@ -88,6 +92,7 @@ def parts_of(obj: Model) -> dict[type[Model], list[int]]:
         add(ProviderNote, obj.notes.values_list("pk", flat=True))
         add(Question, obj.questions.values_list("pk", flat=True))
         add(OfficialContact, obj.contacts.values_list("pk", flat=True))
+        add(StatementDescriptor, obj.descriptors.values_list("pk", flat=True))
     elif isinstance(obj, Route):
         routes, level = [], [obj.pk]
         while level:  # the answers below it, level by level (a flow is a few levels deep)
@@ -102,6 +107,10 @@ def parts_of(obj: Model) -> dict[type[Model], list[int]]:
             OfficialContact,
             OfficialContact.objects.filter(channel__in=channels).values_list("pk", flat=True),
         )
+        add(
+            StatementDescriptor,
+            StatementDescriptor.objects.filter(channel__in=channels).values_list("pk", flat=True),
+        )
     return {model: pks for model, pks in parts.items() if pks}
 
 
@@ -110,7 +119,7 @@ def changes_to_parts(obj: Model, exclude_revisions: set[int]):
     that changed only a step) but not `obj` itself: one entry per revision, newest first,
     each naming the parts it changed and linking to their own history."""
     from django.contrib.contenttypes.models import ContentType
-    from django.urls import reverse
+    from django.urls import NoReverseMatch, reverse
     from reversion.models import Version
 
     condition = Q()
@@ -129,7 +138,10 @@ def changes_to_parts(obj: Model, exclude_revisions: set[int]):
     for version in versions:
         entry = entries.setdefault(version.revision_id, {"revision": version.revision, "parts": []})
         model = version.content_type.model
-        url = reverse(f"admin:guides_{model}_history", args=[version.object_id])
+        try:
+            url = reverse(f"admin:guides_{model}_history", args=[version.object_id])
+        except NoReverseMatch:  # edited only inline (a note, a descriptor): no page of its own
+            url = ""
         entry["parts"].append(
             {"name": f"{version.content_type.name} “{version.object_repr}”", "url": url}
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext
 
-from guides.models import OfficialContact, PurchaseChannel, Route, Step
+from guides.models import OfficialContact, PurchaseChannel, Route, StatementDescriptor, Step
 
 
 def describe(obj) -> str:
@@ -30,4 +30,10 @@ def describe(obj) -> str:
     if isinstance(obj, OfficialContact):
         owner = obj.provider if obj.provider_id else obj.channel
         return gettext("contact “%(contact)s” of “%(owner)s”") % {"contact": obj, "owner": owner}
+    if isinstance(obj, StatementDescriptor):
+        owner = obj.provider if obj.provider_id else obj.channel
+        return gettext("statement descriptor “%(descriptor)s” of “%(owner)s”") % {
+            "descriptor": obj,
+            "owner": owner,
+        }
     return gettext("“%(object)s”") % {"object": obj}

@@ -72,6 +72,7 @@ SECTION_NAMES = {
     "routes": "Answer",
     "steps": "step",
     "contacts": "contact",
+    "descriptors": "statement descriptor",
     "notes": "note",
     "questions": "question",
     "variants": "variant",
@@ -130,7 +131,8 @@ def _step_text(step: Step) -> str:
     if step.link_url:
         parts.append(f"Link: {step.link_label or step.link_url} <{step.link_url}>")
     if step.contact is not None:
-        parts.append(f"Contact: {step.contact.value}")
+        unverified = "" if step.contact.verified_on else " (not yet verified)"
+        parts.append(f"Contact: {step.contact.value}{unverified}")
     if step.email_subject:
         parts.append(f"Email: {step.email_subject}")
     return "\n".join(part for part in parts if part)

@@ -1,9 +1,9 @@
 """Publishing: visitors read only what a second person approved.
 
 A published guide is never edited in place. An editor opens a *draft* of it: a copy of the
-guide (a Provider row with `draft_of` the live one, its routes, steps, notes, questions and
-contacts), which the admin edits like any guide and staff preview on the visitors' pages,
-marked "Draft". Visitors keep reading the live rows.
+guide (a Provider row with `draft_of` the live one, its routes, steps, notes, questions,
+contacts and statement descriptors), which the admin edits like any guide and staff
+preview on the visitors' pages, marked "Draft". Visitors keep reading the live rows.
 
 A Publisher who did not change the draft reviews it (`review`: what differs from what is
 live, field by field and page by page, numbered as visitors see it) and publishes it: the
@@ -23,8 +23,6 @@ live guide will be.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models import Max
@@ -41,9 +39,11 @@ from guides.models import (
     Question,
     RevisionKind,
     Route,
+    StatementDescriptor,
     Status,
     Step,
 )
+from guides.models.revisions import Decision
 from guides.publishing import audit as page_audit
 from guides.publishing.review import compare_documents, document
 
@@ -72,7 +72,7 @@ def _guide_of(obj) -> Provider | None:
         return obj.provider if obj.provider_id else None
     if isinstance(obj, Step):
         return obj.route.provider if obj.route is not None else None
-    if isinstance(obj, OfficialContact):
+    if isinstance(obj, OfficialContact | StatementDescriptor):
         return obj.provider if obj.provider_id else None
     return None
 
@@ -158,9 +158,10 @@ def _route_in(route: Route, draft: Provider) -> Route | None:
 def counterpart_in_draft(obj, draft: Provider):
     """The row of `draft` that stands for `obj`, a part of the live guide it copies (as
     `start_draft` copied it): routes by their path of slugs, steps by their route and their
-    place in it, contacts by kind and value, notes and questions by their place. None when
-    the draft has no such row (deleted or moved there), or `obj` is no part of a guide (a
-    channel's own step or contact)."""
+    place in it, contacts by kind and value, statement descriptors by their pattern (as it
+    matches), notes and questions by their place. None when the draft has no such row
+    (deleted or moved there), or `obj` is no part of a guide (a channel's own step, contact
+    or descriptor)."""
     if isinstance(obj, Provider):
         return draft
     if isinstance(obj, Route):
@@ -176,6 +177,10 @@ def counterpart_in_draft(obj, draft: Provider):
         if not obj.provider_id:
             return None
         return draft.contacts.filter(kind=obj.kind, value=obj.value).first()
+    if isinstance(obj, StatementDescriptor):
+        if not obj.provider_id:
+            return None
+        return draft.descriptors.filter(key=obj.key).order_by("position", "pk").first()
     if isinstance(obj, ProviderNote | Question):
         rank = _rank(obj, type(obj).objects.filter(provider_id=obj.provider_id))
         if rank is None:
@@ -188,13 +193,6 @@ def counterpart_in_draft(obj, draft: Provider):
 
 
 # Publishing and rolling back ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Decision:
-    allowed: bool
-    reason: str = ""
-    alone: bool = False  # a superuser publishing a change of their own
 
 
 def four_eyes(draft, user, *, live: bool, what: str) -> Decision:

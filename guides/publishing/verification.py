@@ -18,18 +18,11 @@ from guides.text import domains
 VERIFY_PERMISSION = "guides.verify_provider"
 
 
-def editors_of(contact: OfficialContact) -> set[int]:
-    """The ids of the people who created or changed `contact` (imports have nobody)."""
+def editors_of(contact) -> set[int]:
+    """The ids of the people who created or changed `contact` (or any record kept in
+    history; imports have nobody)."""
     versions = Version.objects.get_for_object(contact).select_related("revision")
     return {v.revision.user_id for v in versions if v.revision.user_id is not None}
-
-
-def official_addresses(contact: OfficialContact) -> list[str]:
-    owner = contact.provider if contact.provider_id else contact.channel
-    addresses = [owner.website] if owner is not None else []
-    if contact.channel is not None and contact.channel.parent_id:
-        addresses.append(contact.channel.whole.website)
-    return [a for a in addresses if a]
 
 
 def refusal(contact: OfficialContact, user) -> str | None:
@@ -42,7 +35,7 @@ def refusal(contact: OfficialContact, user) -> str | None:
             "a second person checks every contact."
         )
     if contact.kind == ContactKind.PHONE:
-        official = official_addresses(contact)
+        official = contact.official_addresses()
         if not official:
             return gettext(
                 "A phone number is verified against the official website: give its owner a "
@@ -65,3 +58,18 @@ def verify(contact: OfficialContact, user) -> str | None:
         contact.verified_by = user
         contact.save(update_fields=["verified_on", "verified_by"])
     return reason
+
+
+def confirm_scam(record, user) -> str | None:
+    """Confirm a known scam number (guides/models/scams.py) as `user` now, or say why not.
+    The same four eyes as a contact: a Publisher, and not the one who entered or changed it."""
+    if not user.has_perm(VERIFY_PERMISSION):
+        return gettext("Only a Publisher may confirm a scam number.")
+    if user.pk in editors_of(record):
+        return gettext(
+            "You entered or changed this scam number, so another Publisher must confirm it."
+        )
+    record.confirmed_on = timezone.localdate()
+    record.confirmed_by = user
+    record.save(update_fields=["confirmed_on", "confirmed_by"])
+    return None

@@ -1,6 +1,9 @@
 """Finding a guide: search over providers' names, aliases and categories.
 
 Case- and accent-insensitive, tolerant of a typo or two, with exact and prefix matches first.
+Aliases and categories are found by their texts in every language (guides/translation.py),
+from any language's page, in the same order: a German alias from the English page too. The
+results are shown in the page's language, as every text is.
 
 - `scoring`: the rules of a match and the one ranking function, `score()`; pure.
 - `index`: the index each process keeps of the published guides (when guides are kept in
@@ -15,16 +18,14 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from cancelflow.languages import in_source_language
 from guides.models import Provider
 from guides.search import database, index
-from guides.search.database import MAX_RESULTS, suggested_categories
+from guides.search.database import MAX_RESULTS, names_containing, suggested_categories
 from guides.search.scoring import Query, normalise
 
-__all__ = ["MAX_RESULTS", "search_providers", "suggested_categories"]
+__all__ = ["MAX_RESULTS", "names_containing", "search_providers", "suggested_categories"]
 
 
-@in_source_language  # names and aliases as written in English, whatever the page's language
 def search_providers(
     text: str, limit: int = MAX_RESULTS, *, include_drafts: bool = False
 ) -> list[Provider]:

@@ -2,11 +2,12 @@
 guides are kept in memory (settings.KEEP_GUIDES_IN_MEMORY), in the order `score()`
 (guides/search/scoring.py) gives them.
 
-Each process keeps a `SearchIndex` of every published provider, built from one query and
-kept for one content version (guides/caching/content_version.py), so a search makes no query at
-all. Scoring every provider on each search would cost tens of milliseconds per thousand
-providers, so the index works out `score()` level by level instead, from sorted lists and
-postings built once:
+Each process keeps a `SearchIndex` of every published provider (its name, its aliases and
+its category's name, in every language), built from one query and kept for one content
+version (guides/caching/content_version.py), so a search makes no query at all. Scoring
+every provider on each search would cost tens of milliseconds per thousand providers, so
+the index works out `score()` level by level instead, from sorted lists and postings built
+once:
 
 - a level is the set of providers with one value of `score()` (100 for a name equal to the
   query, 97 for an alias, 90 for a name starting with it, ... 5 for a category two typos
@@ -38,21 +39,21 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import combinations, islice
 
-from cancelflow.languages import in_source_language
 from guides.caching import memory
 from guides.models import Category, Provider
-from guides.search.database import MAX_RESULTS, RESULT_FIELDS
+from guides.search.database import MAX_RESULTS, RESULT_FIELDS, aliases_of, names_of
 from guides.search.scoring import (
     MAX_EDITS,
     Query,
+    Term,
     allowed_edits,
     direct_score,
+    line_terms,
     near_keys,
     order_among_equals,
     prefix_range,
     provider_terms,
     ranked,
-    term,
     typos,
 )
 
@@ -132,7 +133,7 @@ class SearchIndex:
             # One Category object per category, not one per provider.
             provider.category = shared.setdefault(provider.category_id, provider.category)
             members[provider.category_id].append(rank)
-            terms = provider_terms(provider.name, provider.aliases)
+            terms = provider_terms(provider.name, aliases_of(provider))
             name = terms[0]
             self.name_compact.append(name.compact)
             names.append((name.compact, rank))
@@ -158,9 +159,10 @@ class SearchIndex:
         strings = {*self.names.keys, *self.aliases.keys, *self.name_words.keys}
         strings.update(self.alias_words.keys)
         self.strings = sorted(strings)
-        self.categories = [
-            (term(shared[pk].name), frozenset(ranks)) for pk, ranks in members.items()
-        ]
+        self.categories: list[tuple[Term, frozenset[int]]] = []  # a name in each language
+        for pk, ranks in members.items():
+            kept = frozenset(ranks)
+            self.categories += [(name, kept) for name in line_terms(names_of(shared[pk]))]
         # For each number of typos k: the subsequences of head_sizes[k] letters of the first
         # head_sizes[k] + k letters ("heads") of every name, alias and word, and the heads
         # that have them (see `near_keys`). Heads are fewer than names: many start alike.
@@ -174,9 +176,9 @@ class SearchIndex:
             self.heads[limit] = {key: tuple(heads) for key, heads in by_subsequence.items()}
 
     @classmethod
-    @in_source_language  # the same index for every language's pages
     def build(cls) -> SearchIndex:
-        """The index of the published providers: one query."""
+        """The index of the published providers, the same for every language's pages (each
+        text's columns are loaded, and read by name): one query."""
         providers = Provider.objects.published().select_related("category")
         return cls(list(providers.only(*RESULT_FIELDS, "aliases").order_by()))
 
@@ -208,8 +210,8 @@ class SearchIndex:
 
     def _score_everything(self, query: Query, limit: int) -> list[Provider]:
         rows = (
-            (number, provider.name, provider.aliases, provider.popular, provider.category.name)
-            for number, provider in enumerate(self.providers)
+            (number, p.name, aliases_of(p), p.popular, names_of(p.category))
+            for number, p in enumerate(self.providers)
         )
         return [self.providers[number] for number in ranked(query, rows, limit)]
 

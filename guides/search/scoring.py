@@ -240,9 +240,9 @@ def typos(query: Query, term: Term) -> int | None:
     return best
 
 
-def score(query: Query, names: list[Term], category: Term) -> int:
+def score(query: Query, names: list[Term], categories: list[Term]) -> int:
     """How well a provider matches: 0 for not at all. `names[0]` is its name; the rest are
-    its aliases."""
+    its aliases, in every language. `categories`: its category's name in every language."""
     best = 0
     for index, term in enumerate(names):
         direct = direct_score(query, term)
@@ -250,9 +250,9 @@ def score(query: Query, names: list[Term], category: Term) -> int:
             best = max(best, direct - (ALIAS_PENALTY if index else 0))
     if best:
         return best
-    if direct_score(query, category):
+    if any(direct_score(query, category) for category in categories):
         return CATEGORY
-    every_word = Term(" ".join(term.text for term in [*names, category]))
+    every_word = Term(" ".join(term.text for term in [*names, *categories]))
     if len(query.words) > 1 and _words_are_prefixes(query, every_word):
         return ALL_WORDS
     for index, term in enumerate(names):
@@ -262,23 +262,31 @@ def score(query: Query, names: list[Term], category: Term) -> int:
             best = max(best, value)
     if best:
         return best
-    edits = typos(query, category)
-    if edits is not None:
-        return CATEGORY_FUZZY - EDIT_PENALTY * edits
+    fewest = min(
+        (edits for category in categories if (edits := typos(query, category)) is not None),
+        default=None,
+    )
+    if fewest is not None:
+        return CATEGORY_FUZZY - EDIT_PENALTY * fewest
     return 0
 
 
 @lru_cache(maxsize=50_000)
-def _letters(name: str, aliases: str, category: str) -> frozenset[str]:
+def _letters(name: str, aliases: str, categories: str) -> frozenset[str]:
     """Every letter of a provider's names and category: a quick way to rule it out."""
-    return frozenset(normalise(f"{name} {aliases} {category}").replace(" ", ""))
+    return frozenset(normalise(f"{name} {aliases} {categories}").replace(" ", ""))
+
+
+def line_terms(lines: str) -> list[Term]:
+    """The distinct terms of a text of names, one a line (blank lines and repeats left out:
+    the same alias in two languages is one)."""
+    found = {found: None for line in lines.splitlines() if (found := term(line)).text}
+    return list(found)
 
 
 def provider_terms(name: str, aliases: str) -> list[Term]:
     """A provider's name, then each of its aliases (one a line), normalised."""
-    terms = [term(name)]
-    terms += [found for line in aliases.splitlines() if (found := term(line)).text]
-    return terms
+    return [term(name), *line_terms(aliases)]
 
 
 def order_among_equals(popular: bool, name: str, key: int) -> tuple[bool, str, int]:
@@ -286,8 +294,9 @@ def order_among_equals(popular: bool, name: str, key: int) -> tuple[bool, str, i
     return not popular, name.casefold(), key
 
 
-# A provider as `ranked()` reads it: a key (its pk, or its number in the index), name, aliases,
-# whether it is popular, and its category's name.
+# A provider as `ranked()` reads it: a key (its pk, or its number in the index), name, aliases
+# (every language's, one a line), whether it is popular, and its category's names (one a
+# line: the category's name in every language).
 Row = tuple[int, str, str, bool, str]
 
 
@@ -295,10 +304,10 @@ def ranked(query: Query, rows: Iterable[Row], limit: int) -> list[int]:
     """The keys of the `limit` best rows, best first, as `score()` ranks them."""
     letters = frozenset(query.compact)
     scored: list[tuple[int, bool, str, int]] = []
-    for key, name, aliases, popular, category in rows:
-        if len(letters - _letters(name, aliases, category)) > MAX_EDITS:
+    for key, name, aliases, popular, categories in rows:
+        if len(letters - _letters(name, aliases, categories)) > MAX_EDITS:
             continue  # more letters missing than typos allowed: no match of any kind
-        value = score(query, provider_terms(name, aliases), term(category))
+        value = score(query, provider_terms(name, aliases), line_terms(categories))
         if value:
             scored.append((-value, *order_among_equals(popular, name, key)))
     scored.sort()

@@ -1,19 +1,83 @@
 import re
 
 from django import template
-from django.utils.translation import get_language
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
 
+from cancelflow.languages import alternates
 from guides.caching import memory
 from guides.flow.pages import mailto_href
+from guides.models.translated import Shown, shown
 from guides.text.markdown import render_markdown
 
 register = template.Library()
 
+# A guide's text shown in English on a page in another language is marked: in English for
+# screen readers, and so that the page says, once, that part of it is not translated yet.
+UNTRANSLATED = f'lang="{settings.LANGUAGE_CODE}" class="untranslated"'
+
+
+def _shown(value, field: str | None) -> str:
+    return shown(value, field) if field else value
+
 
 @register.filter
-def markdown(text: str):
-    """Render editor Markdown as sanitised HTML."""
-    return render_markdown(text)
+def text(value, field: str | None = None) -> SafeString:
+    """`{{ step|text:"title" }}`: a guide's text in the page's language, or in English marked
+    as such (`lang="en"`) where it is not translated yet, and flagged, with its English
+    original, where its translation may be out of date. `{{ choice.label|text }}` for a text
+    already read in the page's language (flow/pages.py)."""
+    found = _shown(value, field)
+    if not isinstance(found, Shown):
+        return conditional_escape(found)
+    if found.fallback:
+        return format_html("<span {}>{}</span>", mark_safe(UNTRANSLATED), str(found))
+    if found.original:
+        original = format_html('<span lang="{}">{}</span>', settings.LANGUAGE_CODE, found.original)
+        flag = conditional_escape(
+            gettext("(This translation may be out of date. In English: %(original)s)")
+        )
+        return format_html(
+            '{} <small class="outdated">{}</small>',
+            str(found),
+            mark_safe(flag % {"original": original}),  # escaped above, and `original` is safe
+        )
+    return conditional_escape(str(found))
+
+
+@register.filter
+def markdown(value, field: str | None = None) -> SafeString:
+    """Render editor Markdown as sanitised HTML. `{{ note|markdown:"body" }}`: a guide's
+    text, as `text` marks it, in blocks: in English in a block of its own, or followed by
+    its English original where its translation may be out of date."""
+    found = _shown(value, field)
+    html = render_markdown(found)
+    if not isinstance(found, Shown):
+        return html
+    if found.fallback:
+        return format_html("<div {}>{}</div>", mark_safe(UNTRANSLATED), html)
+    if found.original:
+        return format_html(
+            '{}<details class="outdated"><summary>{}</summary><div lang="{}">{}</div></details>',
+            html,
+            gettext("This translation may be out of date: show the English original"),
+            settings.LANGUAGE_CODE,
+            render_markdown(found.original),
+        )
+    return html
+
+
+@register.filter
+def kind_label(step, audience: str = "visitors") -> str:
+    """`{{ step|kind_label }}`: the kind a visitor reads before the step's title as the page
+    shows it, or "" (guides.models.Step.kind_label decides); `{{ step|kind_label:"editors" }}`
+    for the admin, which shows `step.title` (the active language's column) as it is."""
+    if audience == "editors":
+        return step.kind_label(step.title, editors=True)
+    return step.kind_label(str(shown(step, "title")))
 
 
 @register.filter
@@ -85,3 +149,62 @@ def compact_tag(parser, token):
     nodelist = parser.parse(("endcompact",))
     parser.delete_first_token()
     return CompactNode(nodelist)
+
+
+class UntranslatedNoticeNode(template.Node):
+    """See `untranslated_notice`."""
+
+    def __init__(self, nodelist, swap: bool) -> None:
+        self.nodelist = nodelist
+        self.swap = swap
+
+    def render(self, context) -> str:
+        page = context.get("untranslated_notice")
+        if page is not None:  # within the page's own notice, which says it for all
+            page["slot"] = page["slot"] or self.swap
+            return self.nodelist.render(context)
+        page = {"slot": False}
+        with context.push(untranslated_notice=page):
+            html = self.nodelist.render(context)
+        if get_language() == settings.LANGUAGE_CODE:
+            return html
+        untranslated = UNTRANSLATED in html
+        if not untranslated and (self.swap or not page["slot"]):
+            return html
+        notice = render_to_string(
+            "guides/_untranslated.html",
+            {
+                "untranslated": untranslated,
+                "swap": self.swap,
+                "english": _english_page(context.get("request")),
+                "english_code": settings.LANGUAGE_CODE,
+            },
+        )
+        return notice + html
+
+
+def _english_page(request) -> str:
+    """The address of the page in English (the same answers of the flow, the same search)."""
+    if request is None:
+        return ""
+    return next(alt.path for alt in alternates(request) if alt.code == settings.LANGUAGE_CODE)
+
+
+@register.tag
+def untranslated_notice(parser, token):
+    """`{% untranslated_notice %}…{% enduntranslated_notice %}` around a page's content:
+    where the content shows a guide's text in English on a page in another language (`text`,
+    `markdown`), it is preceded, once, by a notice in the page's language that part of the
+    page is not translated yet, with a link to the page in English
+    (guides/_untranslated.html).
+
+    `{% untranslated_notice swap %}` around a part that htmx fetches on its own (the flow):
+    within the page's notice it adds nothing (but the empty place of the notice, for htmx to
+    fill); fetched alone, it sends the notice out of band, into that place, when the part
+    shows such a text."""
+    bits = token.split_contents()
+    if bits[1:] not in ([], ["swap"]):
+        raise template.TemplateSyntaxError(f"{bits[0]} takes nothing or 'swap'")
+    nodelist = parser.parse(("enduntranslated_notice",))
+    parser.delete_first_token()
+    return UntranslatedNoticeNode(nodelist, swap=bits[1:] == ["swap"])

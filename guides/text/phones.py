@@ -24,8 +24,10 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
 from urllib.parse import unquote
 
 import phonenumbers
@@ -44,6 +46,9 @@ _ODD_SEPARATOR = re.compile(r"(?<=[\d)])\s*(?:[^\w\s()+.\-/,]|_)+\s*(?=[\d(])")
 _TIGHT_COMMA = re.compile(r"(?<=\d),(?=\d)")
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\u2043\ufe58\ufe63\uff0d]")
 _TAG = re.compile(r"<[^>]{0,500}>")
+# Text renders with each run of white space as one space, line breaks included: "Call
+# 1-855-⏎737-0477" shows on one line, and a number broken over lines is still one number.
+_WHITE_SPACE = re.compile(r"\s+")
 # A bracketed group inside a number, not its area code at the front: "1-855(737)-0477".
 _INNER_BRACKETS = re.compile(r"(?<=\d)[-.\s]*[(\[](\d{1,5})[)\]][-.\s]*(?=\d)")
 _LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
@@ -66,13 +71,20 @@ def normalise(text: str) -> str:
     text = _TAG.sub(" ", text)
     text = html.unescape(text)
     text = unicodedata.normalize("NFKC", text)
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")  # zero-width etc.
+    text = text.translate(_invisible(text))  # zero-width characters and other formatting marks
+    text = _WHITE_SPACE.sub(" ", text)
     text = _DASHES.sub("-", text)
     text = _ODD_SEPARATOR.sub("-", text)
     text = _TIGHT_COMMA.sub("-", text)
     text = _INNER_BRACKETS.sub(r"-\1-", text)
     # "Call1-855…" or "…0477now": a number glued to a word is still a number.
     return _LETTER_DIGIT.sub(" ", text)
+
+
+def _invisible(text: str) -> dict[int, None]:
+    """The formatting characters of `text` (Unicode category Cf: zero-width space, joiners,
+    bidi marks…), for str.translate to drop; each distinct character is looked at once."""
+    return {ord(ch): None for ch in set(text) if unicodedata.category(ch) == "Cf"}
 
 
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
@@ -116,6 +128,51 @@ def find_numbers(text: str, regions: Iterable[str] = ()) -> list[Found]:
     return list(found.values())
 
 
+# How far either side of a line break a number may run on and still be read across it: a
+# number spelled out in words ("one eight five five …") is some 70 characters.
+ACROSS_LINES = 160
+
+
+def find_numbers_in_lines(
+    lines: Sequence[str], regions: Iterable[str] = (), *, across: bool = True
+) -> list[Found]:
+    """Every phone number in a page's `lines`, each once: in each line, and with `across`,
+    over each line break, where "Call 1-855-" on one line and "737-0477" on the next read
+    as one number. A site's pages repeat most of their lines (the header, the footer, the
+    steps shared with the next page), and each distinct line is read once per process."""
+    regions = tuple(dict.fromkeys([DEFAULT_REGION, *regions]))
+    pieces = list(lines)
+    if across:
+        pieces += [f"{_tail(before)} {_head(after)}" for before, after in pairwise(lines)]
+    found: dict[str, Found] = {}
+    for piece in pieces:
+        for number in _numbers_in_piece(piece, regions):
+            found.setdefault(number.e164, number)
+    return list(found.values())
+
+
+@lru_cache(maxsize=16_384)
+def _numbers_in_piece(text: str, regions: tuple[str, ...]) -> tuple[Found, ...]:
+    return tuple(find_numbers(text, regions))
+
+
+def _tail(line: str) -> str:
+    """The last ACROSS_LINES characters of a line, whole words only: a web address cut in
+    two would read its ids as numbers."""
+    if len(line) <= ACROSS_LINES or line[-ACROSS_LINES - 1].isspace():
+        return line[-ACROSS_LINES:]
+    words = line[-ACROSS_LINES:].split(maxsplit=1)
+    return words[1] if len(words) == 2 else ""
+
+
+def _head(line: str) -> str:
+    """The first ACROSS_LINES characters of a line, whole words only."""
+    if len(line) <= ACROSS_LINES or line[ACROSS_LINES].isspace():
+        return line[:ACROSS_LINES]
+    words = line[:ACROSS_LINES].rsplit(maxsplit=1)
+    return words[0] if len(words) == 2 else ""
+
+
 def _find_written(text: str, regions: list[str]) -> list[Found]:
     if not any(ch.isdigit() for ch in text):
         return []
@@ -137,13 +194,22 @@ def _find_written(text: str, regions: list[str]) -> list[Found]:
 
 
 def _numbers_in_url(url: str, regions: list[str]) -> list[Found]:
+    return list(_numbers_in_address(url, tuple(regions)))
+
+
+# A page repeats its links (the header's, the footer's), and the page audit reads many pages
+# that share most of them: each address is read once.
+@lru_cache(maxsize=4096)
+def _numbers_in_address(url: str, regions: tuple[str, ...]) -> tuple[Found, ...]:
     url = unquote(html.unescape(url))
     if _TEL_SCHEME.match(url):
         # A tel: link is a number whatever its form.
-        return _matches(normalise(_TEL_SCHEME.sub(" ", url)), regions)
+        return tuple(_matches(normalise(_TEL_SCHEME.sub(" ", url)), regions))
     # In a web address a bare run of digits is an id (…/kb/12345678901), not a number.
     spaced = re.sub(r"[/?&=#:;,]+", " ", url)
-    return [number for number in _matches(normalise(spaced), regions) if not number.raw.isdigit()]
+    return tuple(
+        number for number in _matches(normalise(spaced), regions) if not number.raw.isdigit()
+    )
 
 
 def to_e164(value: str) -> str | None:
@@ -219,3 +285,20 @@ def refusal(raw: str, owner: Owner) -> str:
         f"editor has checked on an official page may be shown: add it as a phone contact "
         f"of {name} with that page as its source, verify it, and then use it here."
     )
+
+
+# Visitor text -------------------------------------------------------------------------------
+
+
+def carries_number(text: str) -> bool:
+    """Whether a visitor's text shows a phone number, in any of its readings: then, where it
+    appears in a page's body, it appears beside a warning."""
+    return bool(find_numbers(text[:MAX_TEXT]))
+
+
+def may_echo(text: str) -> bool:
+    """Whether a visitor's text may be echoed into a title, a link preview or a heading,
+    which speak in the site's name: only with no digit at all (full-width and other
+    scripts' digits too) and no number in any reading (spelled out, keypad letters)."""
+    plain = unicodedata.normalize("NFKC", text)
+    return not any(ch.isdigit() for ch in plain) and not carries_number(text)

@@ -6,11 +6,17 @@ from __future__ import annotations
 
 import re
 
-# Inline markup a reader does not see as a break: "1-855-<strong>737</strong>-0477".
+# Elements whose text runs on with the text around it: a reader does not see a break in
+# "1-855-<strong>737</strong>-0477".
+INLINE_ELEMENTS = frozenset(
+    {
+        *("a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i"),
+        *("ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup"),
+        *("time", "u", "var"),
+    }
+)
 INLINE_TAG = re.compile(
-    r"</?(?:a|abbr|b|bdi|bdo|cite|code|data|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span|"
-    r"strong|sub|sup|time|u|var)\b[^>]{0,500}>",
-    re.IGNORECASE,
+    rf"</?(?:{'|'.join(sorted(INLINE_ELEMENTS))})\b[^>]{{0,500}}>", re.IGNORECASE
 )
 
 # Markdown's emphasis and code marks, which vanish when it renders: 1-855-_737_-0477.

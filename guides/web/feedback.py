@@ -26,9 +26,10 @@ from django.views.decorators.http import require_http_methods
 from guides.flow.guide import Guide
 from guides.flow.pages import Flow
 from guides.models import Feedback, FeedbackKind, Provider
+from guides.regions import REGION_PARAMETER
 from guides.web import ratelimit
 from guides.web.htmx import render_page
-from guides.web.lookups import flow_or_404, route_path_or_404, viewer
+from guides.web.lookups import flow_or_404, region_or_404, route_path_or_404, viewer
 from guides.web.seo import SITE_NAME, PageMeta
 
 if TYPE_CHECKING:
@@ -123,7 +124,7 @@ def _form_for(mode: str, data, steps: list, initial=None) -> AnswerForm | Proble
 # Views ----------------------------------------------------------------------------------------
 
 
-def _leaf_or_404(request, provider: str, route_path: str):
+def _leaf_or_404(request, provider: str, route_path: str, region: str | None):
     provider_obj = (
         Provider.objects.visible_to(viewer(request))
         .select_related("category")
@@ -132,7 +133,9 @@ def _leaf_or_404(request, provider: str, route_path: str):
     )
     if provider_obj is None:
         raise Http404("No such provider.")
-    flow = flow_or_404(Guide(provider_obj), route_path)
+    # The steps as the visitor saw them, where they said they live (a step's number is its
+    # place among those); an address without it names every step of the page.
+    flow = flow_or_404(Guide(provider_obj), route_path, region, ask=False)
     if not flow.is_leaf or flow.route is None:
         raise Http404("Feedback is about the steps of a guide.")
     return provider_obj, flow
@@ -141,14 +144,18 @@ def _leaf_or_404(request, provider: str, route_path: str):
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def feedback(request, provider: str, route_path: str) -> HttpResponse:
-    provider_obj, flow = _leaf_or_404(request, provider, route_path)
+    region = region_or_404(request)
+    provider_obj, flow = _leaf_or_404(request, provider, route_path, region)
     path = "/".join(route_path_or_404(route_path))
+    where = f"{REGION_PARAMETER}={region.lower()}" if region else ""
     url = reverse("guides:feedback", args=[provider_obj.slug, path])
     steps_url = reverse("guides:route", args=[provider_obj.slug, path])
+    if where:
+        steps_url = f"{steps_url}?{where}"
     context = {
         "provider": provider_obj,
         "flow": flow,
-        "feedback_url": url,
+        "feedback_url": f"{url}?{where}" if where else url,
         "steps_url": steps_url,
         # The answers that lead to these steps, as the page's first sentence names them.
         "answers_text": ", ".join(answer.label for answer in flow.answers),
@@ -187,7 +194,8 @@ def feedback(request, provider: str, route_path: str) -> HttpResponse:
             if request.htmx:
                 context["sent"] = form.kind
                 return _render(request, context)
-            return redirect(f"{url}?sent={'problem' if mode == PROBLEM else 'answer'}")
+            sent = f"sent={'problem' if mode == PROBLEM else 'answer'}"
+            return redirect(f"{url}?{sent}&{where}" if where else f"{url}?{sent}")
         status = 400
     elif request.GET.get("sent") in {"answer", PROBLEM}:
         context["sent"] = request.GET["sent"]

@@ -19,6 +19,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from guides.text import phones
 from guides.text.markdown import render_markdown
 
 SITE_NAME = "cancelflow"
@@ -101,8 +102,10 @@ def home(request: HttpRequest) -> PageMeta:
 
 
 def search(request: HttpRequest, query: str) -> PageMeta:
-    """Search results are for visitors, not for an index (robots.txt keeps crawlers out)."""
-    if query:
+    """Search results are for visitors, not for an index (robots.txt keeps crawlers out).
+    The query is named in the title only when it may be echoed there (phones.may_echo): a
+    shared link to a search for a scam number previews no number under the site's name."""
+    if query and phones.may_echo(query):
         title = _("“%(query)s”: search | %(site)s") % {"query": query, "site": SITE_NAME}
     else:
         title = _("Search | %(site)s") % {"site": SITE_NAME}

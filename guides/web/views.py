@@ -17,21 +17,24 @@ from django.views.decorators.http import require_http_methods, require_safe
 from django.views.i18n import JavaScriptCatalog
 
 from guides.caching import memory
-from guides.flow.guide import hide_unverified_contacts, note_sections
+from guides.flow.guide import CONTACT_OWNER, hide_unshown_contacts, note_sections, notes_for
 from guides.models import (
     Category,
     GuideRequest,
     Provider,
+    PublishedRights,
     PurchaseChannel,
     Status,
     Step,
     previews_drafts,
 )
 from guides.search import search_providers, suggested_categories
-from guides.web import ratelimit, seo
+from guides.search.statements import lookup, names_all, reachable_channels, who_bills
+from guides.text.descriptors import looks_like_statement, name_hint
+from guides.web import number_check, ratelimit, seo
 from guides.web.forms import GuideRequestForm, SearchForm
 from guides.web.htmx import HtmxHttpRequest, vary_on_htmx, wants_partial
-from guides.web.lookups import flow_or_404, guide_or_404, viewer
+from guides.web.lookups import flow_or_404, guide_or_404, region_or_404, viewer
 
 
 @dataclass(eq=False)  # kept beside in memory.derived, by identity
@@ -41,6 +44,7 @@ class HomeLists:
 
     popular: list[Provider]
     categories: list[Category]
+    channels: list[PurchaseChannel]
 
     @classmethod
     def load(cls, user=None) -> HomeLists:
@@ -54,6 +58,7 @@ class HomeLists:
         return cls(
             popular=list(popular.select_related("category")[:12]),
             categories=list(categories.filter(provider_count__gt=0)),
+            channels=reachable_channels(),
         )
 
 
@@ -73,19 +78,34 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     drafts = previews_drafts(viewer(request))
-    results = search_providers(query, include_drafts=drafts) if query else []
+    # "What is this charge?": a line copied from a statement is read for who bills it first
+    # (at most two queries); when that finds the charge, its guide is the answer and the
+    # names are not searched. Nothing of the line is kept or logged (cancelflow/logging.py).
+    statement = bool(query) and looks_like_statement(query)
+    charge = who_bills(query) if statement else None
+    results = search_providers(query, include_drafts=drafts) if query and not charge else []
+    # A search whose results do not carry its words may name a channel ("google play" finds
+    # Google One); one that found nothing gets the channels offered beside the categories
+    # (one query each, none once kept in memory).
+    found = (
+        lookup(query, charge) if query and not charge and not names_all(results, query) else None
+    )
+    found_nothing = found is not None and not found.found and not results
     context = {
         "form": form,
         "query": query,
         "results": results,
-        # Nothing found: offer the categories instead (the one more query of a search, none
-        # once kept in memory).
+        "charge": charge or (found.charge if found else None),
+        "channels": found.channels if found else [],
         "suggestions": (
-            memory.published_listing("categories", suggested_categories)
-            if query and not results
-            else []
+            memory.published_listing("categories", suggested_categories) if found_nothing else []
         ),
+        "every_channel": found.every_channel if found is not None and found_nothing else [],
+        # "Request a guide" carries the words of the search, never its digits: a card,
+        # order or phone number would otherwise travel in an address (and its logs).
+        "request_name": name_hint(query) if found_nothing else "",
         "meta": seo.search(request, query),
+        "number_warning": number_check.warning_link(query),
     }
     template = "guides/search.html#results" if wants_partial(request) else "guides/search.html"
     return vary_on_htmx(render(request, template, context))
@@ -108,10 +128,14 @@ def provider_flow(request: HtmxHttpRequest, provider: str, route_path: str = "")
     """The provider page and every state of its flow: a question, or the steps of a leaf."""
     guide = guide_or_404(request, provider)
     provider_obj = guide.provider
-    flow = flow_or_404(guide, route_path)
+    flow = flow_or_404(guide, route_path, region_or_404(request))
     partial = wants_partial(request)
-    notes = guide.notes if (flow.is_leaf or not partial) else {}
+    notes = notes_for(guide, flow.region) if (flow.is_leaf or not partial) else {}
     context = {"guide": guide, "provider": provider_obj, "flow": flow, "notes": notes}
+    if flow.is_leaf:  # "Your rights where you live": one query, none once kept in memory
+        context["rights"] = memory.published_listing("rights", PublishedRights.load).section(
+            flow.region
+        )
     if not partial:
         context["summary"] = guide.summary
         context["note_sections"] = note_sections(notes)
@@ -119,7 +143,14 @@ def provider_flow(request: HtmxHttpRequest, provider: str, route_path: str = "")
             context["questions"] = guide.questions
         # The metadata shows the guide alone, but for the host in its absolute addresses
         # and the language of the page.
-        key = ("meta", request.scheme, request.get_host(), get_language(), flow.route_path)
+        key = (
+            "meta",
+            request.scheme,
+            request.get_host(),
+            get_language(),
+            flow.route_path,
+            flow.region,
+        )
         kept = memory.derived(guide)
         if key not in kept:
             kept[key] = seo.flow(
@@ -136,11 +167,11 @@ def channel(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     live = channel = get_object_or_404(channels.live())
     if previews_drafts(viewer(request)):  # staff read a draft of changes in its place
         channel = channels.filter(draft_of=live).first() or live
-    variant_steps = Prefetch("steps", queryset=Step.objects.select_related("contact"))
+    variant_steps = Prefetch("steps", queryset=Step.objects.select_related(*CONTACT_OWNER))
     variants = list(channel.variants.prefetch_related(variant_steps))
     for variant in variants:
-        hide_unverified_contacts(list(variant.steps.all()))
-    steps = hide_unverified_contacts(list(channel.steps.select_related("contact")))
+        hide_unshown_contacts(list(variant.steps.all()))
+    steps = hide_unshown_contacts(list(channel.steps.select_related(*CONTACT_OWNER)))
     providers = list(
         Provider.objects.visible_to(viewer(request))
         .filter(Q(routes__channel=live) | Q(routes__channel__parent=live))
@@ -188,7 +219,11 @@ def request_guide(request: HtmxHttpRequest) -> HttpResponse:
             return redirect("guides:request_guide_thanks")
     else:
         form = GuideRequestForm(initial={"name": request.GET.get("name", "")[:120]})
-    context = {"form": form, "meta": seo.guide_request(request)}
+    context = {
+        "form": form,
+        "meta": seo.guide_request(request),
+        "number_warning": number_check.warning_link(str(form["name"].value() or "")),
+    }
     return render(request, "guides/request.html", context)
 
 
@@ -203,7 +238,9 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     others = (code for code, _ in settings.LANGUAGES if code != settings.LANGUAGE_CODE)
     prefixes = ["/", *(f"/{code}/" for code in others)]
     private = [
-        f"Disallow: {p}{page}/" for p in prefixes for page in ("search", "request", "feedback")
+        f"Disallow: {p}{page}/"
+        for p in prefixes
+        for page in ("search", "request", "feedback", "reminder", "plan", "record")
     ]
     lines = [
         "User-agent: *",

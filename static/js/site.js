@@ -99,3 +99,31 @@
     }
   });
 })();
+
+// Copy a text to the clipboard (a Promise), with the older way where the Clipboard API is
+// missing; shared by the pages' scripts (steps.js, letter.js), loaded after this one.
+window.cancelflowCopyText = function (text) {
+  if (navigator.clipboard && window.isSecureContext) {
+    return navigator.clipboard.writeText(text);
+  }
+  return new Promise(function (resolve, reject) {
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.className = "visually-hidden";
+    document.body.appendChild(area);
+    area.select();
+    var ok = false;
+    try {
+      ok = document.execCommand("copy");
+    } catch (error) {
+      ok = false;
+    }
+    area.remove();
+    if (ok) {
+      resolve();
+    } else {
+      reject(new Error("copy refused"));
+    }
+  });
+};

@@ -127,31 +127,7 @@
     list.parentNode.insertBefore(progress, list);
   }
 
-  function copyText(text) {
-    if (navigator.clipboard && window.isSecureContext) {
-      return navigator.clipboard.writeText(text);
-    }
-    return new Promise(function (resolve, reject) {
-      var area = document.createElement("textarea");
-      area.value = text;
-      area.setAttribute("readonly", "");
-      area.className = "visually-hidden";
-      document.body.appendChild(area);
-      area.select();
-      var ok = false;
-      try {
-        ok = document.execCommand("copy");
-      } catch (error) {
-        ok = false;
-      }
-      area.remove();
-      if (ok) {
-        resolve();
-      } else {
-        reject(new Error("copy refused"));
-      }
-    });
-  }
+  var copyText = window.cancelflowCopyText;
 
   // Each email template gets a "Copy the email" button beside its mailto link.
   function enhanceEmails(root) {

@@ -27,7 +27,9 @@ from guides.models import (
     Provider,
     ProviderNote,
     PurchaseChannel,
+    RightsNote,
     Route,
+    ScamNumber,
     Step,
 )
 from guides.publishing import channels as channel_publishing
@@ -108,6 +110,15 @@ def guide(db):
         comment="The Billing tab is called Subscriptions now.",
     )
     guide_request = GuideRequest.objects.create(name="Nimbus VPN", details="Bought on Amazon.")
+    rights_note = RightsNote.objects.create(
+        slug="eu-withdrawal", region="EU", title="Withdraw", source_url="https://eu.example/"
+    )
+    scam_number = ScamNumber.objects.create(
+        number="+18005550199",
+        provider=provider,
+        source_url="https://scam.example/acme-support",
+        seen_on=datetime.date(2026, 11, 30),
+    )
     return SimpleNamespace(**locals())
 
 
@@ -215,6 +226,8 @@ SAMPLE = {
     OfficialContact: "contact",
     Feedback: "feedback",
     GuideRequest: "guide_request",
+    RightsNote: "rights_note",
+    ScamNumber: "scam_number",
 }
 # Made by visitors only: their admins have no add page.
 NO_ADD = {Feedback, GuideRequest}

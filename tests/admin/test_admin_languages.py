@@ -52,12 +52,16 @@ def test_admin_fieldsets_and_columns_in_german():
             "Was Besucher lesen",
             "Überprüfung",
             "Rückmeldungen von Besuchern seit der letzten Überprüfung",
+            "Zustand der Links",
+            "Übersetzungen",
         ]
         assert str(FeedbackAdmin.short_comment.short_description) == "Kommentar"
     assert fieldset_titles() == [
         "What visitors read",
         "Verification",
         "Visitors' feedback since the last verification",
+        "Link health",
+        "Translations",
     ]
     assert str(FeedbackAdmin.short_comment.short_description) == "Comment"
 
@@ -108,9 +112,8 @@ def staff(client, db):
 
 
 def test_the_admin_is_english_whatever_the_browser_asks(staff):
-    """For now: a text field of a guide reads and writes the active language's column, and
-    the admin's forms edit the English texts (guides/admin/mixins.py, SourceTexts); its
-    labels above are translated, ready for when it edits each language by name."""
+    """For now; its forms edit each language's text by name, whatever the active language
+    (guides/admin/translations.py), and its labels above are translated, ready for it."""
     url = reverse("admin:guides_provider_attention")
     page = staff.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert "<title>Needs attention | " in page
@@ -121,7 +124,10 @@ def test_an_editors_save_writes_english_whatever_the_browser_asks(staff):
     provider = factories.make_provider(status="draft")
     url = reverse("admin:guides_provider_change", args=[provider.pk])
     form = staff.get(url, HTTP_ACCEPT_LANGUAGE="de").context["adminform"].form
-    assert "summary" in form.fields and "summary_de" not in form.fields
+    # The English text in its own field, each translation in one of its own; never the
+    # English column as a second field.
+    assert {"summary", "summary_de", "summary_fr", "summary_es"} <= set(form.fields)
+    assert "summary_en" not in form.fields
     category = Category.objects.get(pk=provider.category_id)
     with translation.override("de"):
         assert category.name == category.name_en  # no German yet: English is read

@@ -100,7 +100,7 @@ def _text_field(data: dict, model) -> str:
     number, which have rules of their own)."""
     for field in model._meta.concrete_fields:
         texts = field.get_internal_type() in {"CharField", "TextField"} and not field.choices
-        if texts and field.name in data and field.name not in {"slug", "value", "region"}:
+        if texts and field.name in data and field.name not in {"slug", "value"}:
             return field.name
     raise AssertionError(f"no plain text field on {model}")
 

@@ -119,7 +119,7 @@ CASES = {
         "name",
         "hint",
     ),
-    "contact": (lambda g: g.contacts.get(), "label", "region"),
+    "contact": (lambda g: g.contacts.get(), "label", "source_url"),
 }
 VALUES = {
     "title": "Open the billing page",
@@ -128,7 +128,7 @@ VALUES = {
     "question": "Where do you live?",
     "name": "Apple App Store",
     "hint": "Your statement shows APPLE.COM/BILL",
-    "region": "Everywhere",
+    "source_url": "https://example.com/help/contact-us",
 }
 
 

@@ -11,15 +11,15 @@ pytestmark = [pytest.mark.browser]
 
 QUESTION = "Where did you buy it?"
 PROVIDER_PATH = "/cancel/kaspersky/"
-AMAZON_PATH = "/cancel/kaspersky/amazon/"
+STORE_PATH = "/cancel/kaspersky/google-play/"
 
 
 def url_is(live_server, path: str) -> re.Pattern[str]:
     return re.compile("^" + re.escape(live_server.url + path) + r"(?:[?#].*)?$")
 
 
-def amazon_choice(page):
-    return page.locator(f'#flow ul.choices a[href$="{AMAZON_PATH}"]')
+def store_choice(page):
+    return page.locator(f'#flow ul.choices a[href$="{STORE_PATH}"]')
 
 
 def assert_question(page, live_server) -> None:
@@ -29,17 +29,17 @@ def assert_question(page, live_server) -> None:
     heading.wait_for()
     assert QUESTION in heading.inner_text()
     assert "Kaspersky" in page.locator("h1").first.inner_text()
-    assert amazon_choice(page).count() == 1
-    assert "Amazon" in amazon_choice(page).inner_text()
+    assert store_choice(page).count() == 1
+    assert "Google Play" in store_choice(page).inner_text()
 
 
-def assert_amazon_steps(page, live_server) -> None:
-    """The page shows the steps for Kaspersky bought on Amazon, with the answer given."""
-    page.wait_for_url(url_is(live_server, AMAZON_PATH))
+def assert_store_steps(page, live_server) -> None:
+    """The page shows the steps for Kaspersky bought on Google Play, with the answer given."""
+    page.wait_for_url(url_is(live_server, STORE_PATH))
     steps = page.locator("#flow ol.steps > li")
     steps.first.wait_for()
     assert steps.count() >= 1
-    assert "Amazon" in page.locator("#flow").inner_text()
+    assert "Google Play" in page.locator("#flow").inner_text()
     assert QUESTION not in page.locator("#flow h2#flow-heading").inner_text()
 
 
@@ -54,15 +54,15 @@ def test_flow_with_javascript_swaps_only_the_flow(
     page.evaluate("window.__marker = 1")
 
     with page.expect_response(
-        lambda r: r.url.endswith(AMAZON_PATH) and r.request.headers.get("hx-request") == "true"
+        lambda r: r.url.endswith(STORE_PATH) and r.request.headers.get("hx-request") == "true"
     ) as response_info:
-        amazon_choice(page).click()
+        store_choice(page).click()
     response = response_info.value
     assert response.ok
     assert "<html" not in response.text().lower(), "htmx got a full page, not the flow partial"
     assert "HX-Request" in (response.headers.get("vary") or "")
 
-    assert_amazon_steps(page, live_server)
+    assert_store_steps(page, live_server)
     assert page.evaluate("window.__marker") == 1, "the click caused a full page load"
     assert len(log.loads) == loads_before, "the click caused a full page load"
     assert "Kaspersky" in page.locator("h1").first.inner_text()
@@ -74,11 +74,11 @@ def test_flow_with_javascript_swaps_only_the_flow(
     page.go_back()
     assert_question(page, live_server)
     page.go_forward()
-    assert_amazon_steps(page, live_server)
+    assert_store_steps(page, live_server)
 
     # Reload on the steps URL is a full page with the same steps.
     page.reload()
-    assert_amazon_steps(page, live_server)
+    assert_store_steps(page, live_server)
     assert "Kaspersky" in page.locator("h1").first.inner_text()
     assert page.evaluate("window.__marker") is None
 
@@ -92,8 +92,8 @@ def test_flow_without_javascript_uses_plain_links(
     loads_before = len(log.loads)
 
     with page.expect_navigation():
-        amazon_choice(page).click()
-    assert_amazon_steps(page, live_server)
+        store_choice(page).click()
+    assert_store_steps(page, live_server)
     assert len(log.loads) == loads_before + 1, "the link did not load a full page"
     assert "Kaspersky" in page.locator("h1").first.inner_text()
 
@@ -101,12 +101,12 @@ def test_flow_without_javascript_uses_plain_links(
     assert_question(page, live_server)
 
     page.go_forward()
-    assert_amazon_steps(page, live_server)
+    assert_store_steps(page, live_server)
 
 
 def test_shared_steps_link_opens_the_steps(page_and_log, live_server, shipped_guides) -> None:
     """A link to a state of the flow, opened fresh, lands on that state."""
     page, _log = page_and_log
-    page.goto(live_server.url + AMAZON_PATH)
-    assert_amazon_steps(page, live_server)
+    page.goto(live_server.url + STORE_PATH)
+    assert_store_steps(page, live_server)
     assert "Kaspersky" in page.locator("h1").first.inner_text()

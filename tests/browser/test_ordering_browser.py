@@ -25,6 +25,8 @@ def route(transactional_db):
 
 
 def _open(page, live_server, route) -> None:
+    # A row is tall (each text has its translations under it): the rows fit on one screen.
+    page.set_viewport_size({"width": 1280, "height": 1400})
     sign_in(page, live_server.url, "ana")
     page.goto(f"{live_server.url}/admin/guides/route/{route.pk}/change/")
 
@@ -33,9 +35,13 @@ def _rows(page):
     return page.locator("fieldset.cf-ordered").first.locator("tr.form-row:not(.empty-form)")
 
 
+# A row's English title (its translations are in the same cell, under it).
+TITLE = "td.field-title input[name$='-title']"
+
+
 def _titles_on_page(page) -> list[str]:
     rows = _rows(page)
-    return [rows.nth(i).locator("td.field-title input").input_value() for i in range(rows.count())]
+    return [rows.nth(i).locator(TITLE).input_value() for i in range(rows.count())]
 
 
 def _positions_on_page(page) -> list[str]:
@@ -82,7 +88,7 @@ def test_an_added_row_takes_the_next_position_and_removing_one_keeps_the_order(
     add.click()
     add.click()
     assert _positions_on_page(page) == ["1", "2", "3", "4", "5"]
-    _rows(page).nth(4).locator("td.field-title input").fill("Confirm by email")
+    _rows(page).nth(4).locator(TITLE).fill("Confirm by email")
     _drag(page, 4, onto=0)
     assert _positions_on_page(page) == ["1", "2", "3", "4", "5"]
     _rows(page).nth(4).locator(".inline-deletelink").click()  # the other new row

@@ -69,6 +69,8 @@ def test_a_new_publisher_sets_it_up_without_javascript(
     page.fill("#id_code", str(totp(key)).zfill(6))
     page.click("input[type=submit]")
 
+    # all_inner_texts() does not wait: wait for the page that holds the codes first
+    page.locator("#recovery-codes code").first.wait_for()
     codes = page.locator("#recovery-codes code").all_inner_texts()
     assert len(codes) == 10
     page.click("text=I have kept my codes, continue")

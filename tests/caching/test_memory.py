@@ -1,6 +1,8 @@
 """Guides kept in memory (guides/caching/memory.py): with the page cache off, a page of a guide that
 was read before costs no query, and any change to a guide is seen on the next request."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -43,7 +45,8 @@ def test_other_pages_of_a_kept_guide_cost_only_what_they_add(
     client, sample, django_assert_max_num_queries
 ):
     client.get("/cancel/acme/")
-    with django_assert_max_num_queries(2):  # the variants of the channels, then the steps
+    # the variants of the channels, the steps, and the rights notes of a first page of steps
+    with django_assert_max_num_queries(3):
         client.get("/cancel/acme/app-store/iphone/")
     with django_assert_max_num_queries(1):  # the steps of this leaf
         client.get("/cancel/acme/app-store/mac/")
@@ -128,7 +131,7 @@ def test_without_the_store_every_page_reads_the_database(
 ):
     settings.KEEP_GUIDES_IN_MEMORY = False
     first = client.get(STEPS)
-    with django_assert_max_num_queries(5) as queries:
+    with django_assert_max_num_queries(6) as queries:  # the rights notes among them
         second = client.get(STEPS)
     assert len(queries.captured_queries) >= 4 and second.content == first.content
     assert memory.guides.guides == {}
@@ -160,3 +163,26 @@ def test_without_a_content_version_nothing_is_kept(client, sample, monkeypatch):
     client.get(STEPS)
     client.get("/")
     assert memory.guides.guides == {} and memory.guides.lists == {}
+
+
+LANGUAGES = ["", "/de", "/fr", "/es"]
+
+
+@pytest.mark.parametrize("page", ["/cancel/acme/", "/cancel/acme/app-store/", STEPS])
+def test_a_kept_guide_links_in_the_language_of_the_page_that_reads_it(client, sample, page):
+    """A kept guide serves every language: a page read after the guide was kept for another
+    language links to its answers in its own language (the switcher and the hreflang
+    alternates aside), never in the first one's."""
+    for first in LANGUAGES:
+        for then in LANGUAGES:
+            assert client.get(first + page).status_code == 200
+            html = client.get(then + page).content.decode()
+            answers = {
+                href
+                for attributes in re.findall(r"<a\b([^>]*)>", html)
+                if "hreflang" not in attributes
+                for href in re.findall(r'href="(/[a-z/]*cancel/acme/[^"]*)"', attributes)
+            }
+            assert answers, then + page
+            wrong = {a for a in answers if not a.startswith(then + "/cancel/acme/")}
+            assert not wrong, f"{then + page} after {first + page}: {wrong}"

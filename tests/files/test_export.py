@@ -74,7 +74,7 @@ def canonical() -> dict:
 
     def contacts(**owner):
         return sorted(
-            (c.kind, c.value, c.label, c.region, c.source_url, c.verified_on)
+            (c.kind, c.value, c.label, list(c.regions), c.source_url, c.verified_on)
             for c in OfficialContact.objects.filter(**owner)
         )
 
@@ -158,7 +158,7 @@ def full_guide(db):
         last_verified_on=datetime.date(2026, 3, 1),
     )
     store_contact = factories.make_contact(
-        channel=store, kind="email", value="help@store.example", label="Help", region="EU"
+        channel=store, kind="email", value="help@store.example", label="Help", regions=["EU"]
     )
     factories.make_step(channel=store, title="Open the store", position=5, contact=store_contact)
     mac = factories.make_channel(
@@ -199,7 +199,7 @@ def full_guide(db):
         kind="web_form",
         value="https://acme.example/contact",
         label="Support",
-        region="United States",
+        regions=["US"],
         source_url="https://acme.example/help",
         verified_on=datetime.date(2026, 1, 20),
     )

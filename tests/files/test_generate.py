@@ -113,6 +113,7 @@ def test_the_api_serves_a_generated_provider_in_a_fixed_number_of_queries(
         assert client.get(f"/api/v1/providers/{large.slug}/").status_code == 200
 
 
+@pytest.mark.serial
 @pytest.mark.xfail(
     reason="A regression to win back: since every text has a column per language (issue 13), "
     "1,000 providers take 5 to 7 s on SQLite and 13 to 14 s on PostgreSQL, around the budget "

@@ -6,9 +6,11 @@ from pathlib import Path
 import pytest
 import yaml
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from guides.files.importer import import_paths
 from guides.models import Category, Provider, PurchaseChannel, Route, Step
+from tests.web.test_languages import main
 
 SAMPLE = Path("tests/data/sample.yaml")
 
@@ -195,9 +197,33 @@ def test_shipped_content_imports_cleanly_and_idempotently(db):
         "best-buy",
         "costco",
         "microsoft-store",
+        "tv-or-phone-provider",
     ]:
         assert channel in slugs, channel
+    # Best Buy stopped selling Kaspersky in 2017: its answer is kept as a legacy case only.
+    assert kaspersky.routes.get(slug="best-buy").label == "Best Buy (bought before 2018)"
+    assert kaspersky.routes.filter(slug="dont-know", channel=None).exists()
     assert Provider.objects.filter(slug__in=["norton", "mcafee"]).count() == 2
+
+
+def test_kaspersky_pages_put_the_step_that_matters_first(db):
+    """A shop's page starts with turning the renewal off in My Kaspersky and says a return is
+    a refund, before the shop's receipt and return steps; the order-email page finds the
+    email before its tips for a visitor who cannot."""
+    import_paths()
+    client = Client()
+    for path in ["/cancel/kaspersky/best-buy/?region=us", "/cancel/kaspersky/costco/?region=us"]:
+        page = main(client.get(path).content.decode())
+        renewal = page.index("Turn off automatic renewal in My Kaspersky")
+        refund = page.index("Returning the card is a refund, not a cancellation")
+        assert renewal < refund < page.index("receipt"), path
+    best_buy = main(client.get("/cancel/kaspersky/best-buy/?region=us").content.decode())
+    assert best_buy.index("has not sold Kaspersky since 2017") < best_buy.index(
+        "Turn off automatic renewal in My Kaspersky"
+    )
+    email = main(client.get("/cancel/kaspersky/website/order-email/?region=de").content.decode())
+    found = email.index("Find the order confirmation or the renewal reminder email")
+    assert found < email.index("Open the link to your order") < email.index("Still no email?")
 
 
 def test_shipped_content_has_sources_and_never_the_scam_number(db):

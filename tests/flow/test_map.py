@@ -45,6 +45,12 @@ def visitor_numbering(url: str) -> list[int]:
     """The step ids of a visitor's page of steps, in the order it numbers them."""
     response = Client().get(url)
     assert response.status_code == 200, url
+    html = response.content.decode()
+    if not VISITOR_STEP.search(html) and f'href="{url}?region=us"' in html:
+        # "Where do you live?" before the steps: the shipped pages that ask it there are US
+        # stores' (Best Buy, Costco: a step and its contact for the US), whole in the US.
+        response = Client().get(f"{url}?region=us")
+        assert response.status_code == 200, url
     return [int(pk) for pk in VISITOR_STEP.findall(response.content.decode())]
 
 

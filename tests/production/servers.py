@@ -52,13 +52,18 @@ def missing(reason: str) -> None:
 # Environment and management commands -----------------------------------------------------
 
 
-def production_env(database_url: str, static_root: Path, **extra: str) -> dict[str, str]:
-    """Production settings, as an operator would set them (plain HTTP on 127.0.0.1 aside)."""
-    env = {
+def clean_env() -> dict[str, str]:
+    """This process's environment without any of the project's own settings."""
+    return {
         k: v
         for k, v in os.environ.items()
         if not k.startswith(PROJECT_PREFIXES) and k not in PROJECT_NAMES
     }
+
+
+def production_env(database_url: str, static_root: Path, **extra: str) -> dict[str, str]:
+    """Production settings, as an operator would set them (plain HTTP on 127.0.0.1 aside)."""
+    env = clean_env()
     env.update(
         DJANGO_SETTINGS_MODULE="cancelflow.settings",
         DJANGO_DEBUG="0",
@@ -74,7 +79,8 @@ def production_env(database_url: str, static_root: Path, **extra: str) -> dict[s
     return env
 
 
-def manage(env: dict[str, str], *args: str, timeout: float = 180) -> None:
+def manage(env: dict[str, str], *args: str, timeout: float = 180) -> str:
+    """Run a management command in a process of its own; its output, or AssertionError."""
     result = subprocess.run(
         [PYTHON, "manage.py", *args],
         cwd=ROOT,
@@ -88,6 +94,7 @@ def manage(env: dict[str, str], *args: str, timeout: float = 180) -> None:
             f"manage.py {' '.join(args)} failed ({result.returncode}):\n"
             f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
         )
+    return result.stdout
 
 
 def free_port() -> int:

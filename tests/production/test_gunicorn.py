@@ -47,11 +47,11 @@ from tests.production.servers import (
     request,
 )
 
-pytestmark = pytest.mark.production
+pytestmark = [pytest.mark.production, pytest.mark.serial]
 
 HERE = Path(__file__).resolve().parent
-STEPS = "/cancel/kaspersky/amazon/"
-FORM = "/feedback/kaspersky/amazon/"
+STEPS = "/cancel/kaspersky/amazon/?region=us"
+FORM = "/feedback/kaspersky/google-play/"
 LOAD_SECONDS = 30
 LOAD_CONNECTIONS = 64
 

@@ -51,6 +51,35 @@ def test_a_number_that_slipped_past_the_fields_is_found_on_the_page_and_in_json_
     assert {p.path for p in problems} == {"/cancel/acme/website/"}
 
 
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        ("Call 1-855-", "737-0477 for help."),  # a number spread over two fields
+        ("Open Billing", "Call 1-855-<b>737</b>-0477, or 1-855-\n737-0477."),  # markup, a line
+    ],
+)
+def test_a_number_put_together_by_the_page_is_found(boss, title, body):
+    provider = factories.make_provider(name="Acme", slug="acme", status=Status.DRAFT)
+    route = factories.make_route(provider, label="Website", slug="website")
+    step = factories.make_step(route=route, title="Open Billing", position=1)
+    Step.objects.filter(pk=step.pk).update(title=title, body=body)
+    problems = page_audit.audit_provider(provider, boss)
+    assert {p.e164 for p in problems} == {"+18557370477"}
+
+
+def test_the_audit_reads_each_guide_once_for_all_its_pages(boss, django_assert_max_num_queries):
+    call_command("import_guides", verbosity=0)
+    kaspersky = Provider.objects.get(slug="kaspersky")
+    pages = []
+    real = page_audit._render
+    page_audit_render = lambda f, path, user: pages.append(path) or real(f, path, user)  # noqa: E731
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(page_audit, "_render", page_audit_render)
+        with django_assert_max_num_queries(200):
+            assert page_audit.audit_provider(kaspersky, boss) == []
+    assert len(pages) > 100  # every answer, in every region it is asked for
+
+
 def test_publishing_refuses_a_guide_whose_pages_carry_an_unverified_number(client, boss):
     provider = factories.make_provider(name="Acme", slug="acme", status=Status.DRAFT)
     route = factories.make_route(provider, label="Website", slug="website")

@@ -33,10 +33,10 @@ from guides.search.scoring import (
     WORD_PREFIX,
     Query,
     allowed_edits,
+    line_terms,
     normalise,
     provider_terms,
     score,
-    term,
 )
 from tests import factories
 
@@ -105,7 +105,27 @@ QUERIES = [
     "zzzzzz",
     "'; drop table x; --",
     "100% off",
+    "virenschutz",  # in German only
+    "virenshutz",
+    "kaspersky securite",
+    "kav",
+    "fernsehen",  # a category's German name
+    "fernshen",
+    "television",
+    "radio",
+    "seguridad norton",
 ]
+
+
+def in_every_language(obj, field: str) -> str:
+    """A translated text in every language, one a line, read column by column."""
+    texts = (getattr(obj, f"{field}_{code}") for code in ("en", "de", "fr", "es"))
+    return "\n".join(text for text in texts if text)
+
+
+def score_of(query: Query, provider: Provider) -> int:
+    names = provider_terms(provider.name, in_every_language(provider, "aliases"))
+    return score(query, names, line_terms(in_every_language(provider.category, "name")))
 
 
 def ranking_by_score(text: str, limit: int = EVERYTHING) -> list[int]:
@@ -114,13 +134,11 @@ def ranking_by_score(text: str, limit: int = EVERYTHING) -> list[int]:
     if not query.text:
         return []
     ranked = []
-    rows = Provider.objects.published().values_list(
-        "pk", "name", "aliases", "popular", "category__name"
-    )
-    for pk, name, aliases, popular, category in rows:
-        value = score(query, provider_terms(name, aliases), term(category))
+    providers = Provider.objects.published().select_related("category")
+    for provider in providers.only("name", "popular", "aliases", "category__name"):
+        value = score_of(query, provider)
         if value:
-            ranked.append((-value, not popular, name.casefold(), pk))
+            ranked.append((-value, not provider.popular, provider.name.casefold(), provider.pk))
     return [pk for *_, pk in sorted(ranked)[:limit]]
 
 
@@ -150,6 +168,7 @@ def queries_from(index: SearchIndex, count: int, seed: int) -> list[str]:
     """Queries made of the words of the catalogue: whole, cut short, with typos, several."""
     rng = random.Random(seed)
     words = sorted({word for key in index.name_words.keys for word in key.split()})
+    words += sorted(set(index.alias_words.keys))
     words += sorted({word for category, _ in index.categories for word in category.words})
     made = []
     for _ in range(count):
@@ -169,17 +188,27 @@ def queries_from(index: SearchIndex, count: int, seed: int) -> list[str]:
 @pytest.fixture
 def catalogue(db):
     """The shipped guides, generated ones (names that share words and beginnings, numbers,
-    a popular few), and some with accents, punctuation and one-letter words."""
+    a popular few), some with accents, punctuation and one-letter words, and aliases and a
+    category translated (the same alias in two languages too)."""
     call_command("import_guides", verbosity=0)
     generator.generate(providers=300, seed=3)
-    category = factories.make_category(name="Télé & Radio", slug="tele")
+    category = factories.make_category(
+        name="Télé & Radio", name_de="Fernsehen & Radio", name_es="Televisión", slug="tele"
+    )
     factories.make_provider(name="Château Télé", slug="chateau", category=category)
     factories.make_provider(name="Tele 5", slug="tele-5", category=category, popular=True)
     factories.make_provider(name="Télé+ Max", slug="tele-plus", category=category, aliases="T+")
     factories.make_provider(name="X", slug="x", category=category, aliases="Ex\n\nEks")
     factories.make_provider(name="100% Off Club", slug="off", category=category)
-    factories.make_provider(name="Norton Security Suite", slug="suite", aliases="NSS")
-    factories.make_provider(name="Kaspersky Antivirus", slug="kaspersky-antivirus")
+    factories.make_provider(
+        name="Norton Security Suite", slug="suite", aliases="NSS", aliases_es="Norton Seguridad"
+    )
+    factories.make_provider(
+        name="Kaspersky Antivirus",
+        slug="kaspersky-antivirus",
+        aliases_de="Kaspersky Virenschutz\nKAV",
+        aliases_fr="Kaspersky Sécurité\nKAV",
+    )
     factories.make_provider(name="Kaspersky Draft", slug="kaspersky-draft", status="draft")
     return SearchIndex.build()
 
@@ -234,42 +263,44 @@ def test_levels_come_in_the_order_of_their_scores():
 # Few letters, so that names share beginnings and words, and typos land on other names.
 WORDS = st.text(alphabet="abcdé", min_size=1, max_size=9)
 NAMES = st.lists(WORDS, min_size=1, max_size=3).map(" ".join)
+ALIASES = st.lists(NAMES, max_size=2).map("\n".join)
 PROVIDERS = st.lists(
-    st.tuples(NAMES, st.lists(NAMES, max_size=2), st.booleans(), st.integers(0, 2)),
+    # a name, aliases in English and in German, popular or not, and which category
+    st.tuples(NAMES, ALIASES, ALIASES, st.booleans(), st.integers(0, 2)),
     min_size=1,
     max_size=30,
 )
+# a category's name in English, and in German when it has one
+CATEGORIES = st.lists(st.tuples(NAMES, st.none() | NAMES), min_size=3, max_size=3)
 
 
-@given(
-    providers=PROVIDERS,
-    categories=st.lists(NAMES, min_size=3, max_size=3),
-    queries=st.lists(NAMES, min_size=1, max_size=5),
-)
+@given(providers=PROVIDERS, categories=CATEGORIES, queries=st.lists(NAMES, min_size=1, max_size=5))
 @hypothesis_settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_the_index_ranks_as_score_does_for_any_catalogue(providers, categories, queries):
     """No database: unsaved providers, indexed and searched, against score() on each."""
-    shelves = [Category(pk=n + 1, name=name, slug=f"c{n}") for n, name in enumerate(categories)]
+    shelves = [
+        Category(pk=n + 1, name_en=name, name_de=german, slug=f"c{n}")
+        for n, (name, german) in enumerate(categories)
+    ]
     made = [
         Provider(
             pk=n + 1,
             name=name,
             slug=f"p{n}",
-            aliases="\n".join(aliases),
+            aliases_en=english,
+            aliases_de=german,
             popular=popular,
             status="published",
             category=shelves[shelf],
         )
-        for n, (name, aliases, popular, shelf) in enumerate(providers)
+        for n, (name, english, german, popular, shelf) in enumerate(providers)
     ]
     index = SearchIndex(made)
     for text in queries:
         query = Query(normalise(text))
         ranked = []
         for provider in made:
-            value = score(
-                query, provider_terms(provider.name, provider.aliases), term(provider.category.name)
-            )
+            value = score_of(query, provider)
             if value:
                 ranked.append((-value, not provider.popular, provider.name.casefold(), provider.pk))
         expected = [pk for *_, pk in sorted(ranked)]

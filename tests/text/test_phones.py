@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from guides.models import OfficialContact, Provider, ProviderNote, Route, Step
-from guides.text.phones import find_numbers, to_e164
+from guides.text.phones import ACROSS_LINES, find_numbers, find_numbers_in_lines, to_e164
 from tests import factories
 
 SCAM_E164 = "+18557370477"
@@ -80,6 +80,57 @@ def test_ordinary_text_holds_no_numbers(text):
 def test_a_number_in_a_web_address_counts_when_written_as_one():
     assert [f.e164 for f in find_numbers("https://x.example/call-1-855-737-0477")] == [SCAM_E164]
     assert find_numbers("https://x.example/kb/18557370477") == []  # an id
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Call 1-855-\n737-0477",  # a line break inside a Markdown paragraph renders as a space
+        "Call 1-855-\r\n   737-0477",
+        "Call (855)\n737-0477",
+        "Call 1 855\u2028737 0477",  # a Unicode line separator
+        "Call 1-855-   737-0477",  # a run of spaces shows as one
+        "Call 1-855-\t\t737-0477",
+    ],
+)
+def test_a_number_broken_over_lines_or_spread_by_white_space_is_one_number(text):
+    assert [found.e164 for found in find_numbers(text)] == [SCAM_E164]
+
+
+def e164s(found) -> list[str]:
+    return [number.e164 for number in found]
+
+
+def test_a_number_split_over_two_lines_of_a_page_is_found():
+    lines = ["Need help?", "Call 1-855-", "737-0477", "(24/7)"]
+    assert e164s(find_numbers_in_lines(lines)) == [SCAM_E164]
+    # Values read one by one (a link's title, an image's alt text) are not read together.
+    assert find_numbers_in_lines(lines, across=False) == []
+
+
+# A number written with separators, as two blocks of a page may each hold half of it (a web
+# address is one attribute, never split).
+SPLIT_WRITINGS = [
+    text for text in SCAM_WRITINGS if "<" not in text and "](" not in text and not text.isalnum()
+]
+
+
+@pytest.mark.parametrize("text", SPLIT_WRITINGS)
+def test_every_writing_split_between_two_long_lines_is_found(text):
+    cut = 1 + next(i for i in range(len(text) // 2, len(text)) if not text[i].isalnum())
+    words = "Your subscription is managed in the account. " * 10
+    lines = [words + "Call " + text[:cut], text[cut:] + " any time. " + words]
+    assert SCAM_E164 in e164s(find_numbers_in_lines(lines))
+
+
+def test_a_web_address_cut_at_the_edge_of_a_line_is_not_read_as_numbers():
+    address = "https://support.example.com/" + "a" * ACROSS_LINES + "/kb/18557370477"
+    assert find_numbers_in_lines(["See " + address, "for details."]) == []
+    assert find_numbers_in_lines(["See", address + " for details."]) == []
+
+
+def test_ordinary_lines_of_a_page_hold_no_numbers():
+    assert find_numbers_in_lines(ORDINARY_TEXT) == []
 
 
 def test_several_numbers_in_one_text():

@@ -229,7 +229,11 @@ def test_a_category_s_name_keeps_its_capitals(sample):
     assert "More guides in Security software" in provider
     assert "Every guide in Security software" in provider
     german = get(client, "/de/cancel/acme/", 200)
-    assert "Weitere Anleitungen in der Kategorie Security software" in german
+    # Not translated into German yet: in English, marked so (tests/web/test_fallbacks.py).
+    assert (
+        'Weitere Anleitungen in der Kategorie <span lang="en" class="untranslated">'
+        "Security software</span>" in german
+    )
 
 
 def test_htmx_partials_are_translated_too(sample):
