@@ -6,6 +6,32 @@ from tests import factories
 
 
 @pytest.fixture(autouse=True)
+def _no_state_left_from_the_last_test():
+    """Each test starts outside any transaction, with no content type remembered.
+
+    Content types are read once per process and kept (ContentType.objects' cache); a test
+    that empties the database (transactional_db) has them made again with new ids, so an id
+    kept from before, or from a row written and then rolled back, would point a later save's
+    history at nothing: a foreign key that fails at COMMIT. And SQLite keeps a transaction
+    open when its COMMIT fails, so that every later COMMIT on the connection fails too; what
+    such a transaction holds is never committed, and it is rolled back here."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connections
+
+    ContentType.objects.clear_cache()
+    for connection in connections.all(initialized_only=True):
+        raw = connection.connection
+        if (
+            connection.vendor == "sqlite"
+            and raw is not None
+            and raw.in_transaction
+            and not connection.in_atomic_block
+        ):
+            raw.rollback()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: no rate-limit counts, pages or guides kept in
     memory from another, and no cache outage remembered from one."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,8 +128,21 @@ def _open_page(browser, *, java_script_enabled: bool) -> Iterator[tuple]:
         yield page, log
     finally:
         context.close()
+        _wait_for_the_live_server()
     # Checked after every test, so no test can forget it.
     log.assert_clean()
+
+
+def _wait_for_the_live_server(timeout: float = 10) -> None:
+    """Let the live server finish the requests the page left running (a last click's save,
+    a fetch the page started): the test's database is emptied right after this fixture, and a
+    request still running then would write into the emptied tables, or remember rows that are
+    gone (a content type's id, which the next test's save would then point at). The live
+    server answers each request in a thread of its own (socketserver's ThreadingMixIn)."""
+    end = time.monotonic() + timeout
+    for thread in threading.enumerate():
+        if "process_request_thread" in thread.name and thread is not threading.current_thread():
+            thread.join(max(0.0, end - time.monotonic()))
 
 
 @pytest.fixture
