@@ -104,7 +104,7 @@ bench: venv ## measure every page against a bare baseline with wrk (figures in b
 	@command -v wrk >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk; \
 	  else echo "make bench needs wrk: sudo apt-get install wrk" >&2; exit 1; fi; }
-	$(PY) bench/run.py
+	$(PY) -m bench.run
 
 lint: venv ## ruff lint and format check, mypy with the Django stubs, no missing migrations
 	$(BIN)/ruff check .

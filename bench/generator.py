@@ -30,7 +30,7 @@ from bench.plan import (
     plan_steps,
     synthetic_slug,
 )
-from guides.caching import content_version
+from guides.caching import versions
 from guides.models import (
     Category,
     Feedback,
@@ -361,7 +361,7 @@ def remove_synthetic() -> int:
         ):
             # A bulk delete without the collector's per-row signals.
             queryset._raw_delete(queryset.db)
-    content_version.bump()  # bulk writes send no signals
+    versions.changed(versions.SITE)  # bulk writes send no signals
     return count
 
 
@@ -388,7 +388,7 @@ def generate(providers: int, seed: int, *, replace: bool = False) -> Stats:
             plans = [plan_provider(rng, number, width) for number in numbers]
             _write(plans, categories, channels, stats)
     _refresh_statistics()
-    content_version.bump()
+    versions.changed(versions.SITE)
     stats.seconds = time.perf_counter() - started
     return stats
 

@@ -121,8 +121,8 @@ class RequestSizeMiddleware:
 
 class ServiceUnavailableMiddleware:
     """When the database or the shared cache is down, visitors get a calm 503 page, never a
-    stack trace. (Pages that only read guides do without the cache: see
-    guides/caching/content_version.py. What needs it, a change announced to every instance or a
+    stack trace. (Pages that only read guides do without the shared cache, and edits are
+    announced through the database: see guides/caching/versions.py. What needs the cache, a
     rate limit, is refused until it is back.)"""
 
     def __init__(self, get_response):

@@ -133,20 +133,21 @@ else:
         }
     }
 
-# Anonymous guide pages are cached for this long, and dropped at once when a guide changes
-# (guides/caching/pages.py). That needs one cache shared by every process, so the page cache is
-# on by default only with REDIS_URL: a per-process cache cannot tell the other gunicorn
-# workers that a page went stale. CANCELFLOW_PAGE_CACHE=0 or 1 overrides.
+# Anonymous guide pages are kept for at most this long (guides/caching/pages.py), in each
+# process and, with REDIS_URL, in the shared cache; and guides, listings and the search index
+# are kept in each process's memory (guides/caching/memory.py). Both are on in every shape of
+# deployment: what is kept is dropped when the change log (guides/caching/versions.py) says
+# that what it shows changed, which every process reads from the database.
+# CANCELFLOW_PAGE_CACHE=0 and CANCELFLOW_KEEP_IN_MEMORY=0 turn them off.
 PAGE_CACHE_SECONDS = (
     int(os.environ.get("CANCELFLOW_PAGE_CACHE_SECONDS", "600"))
-    if env_bool("CANCELFLOW_PAGE_CACHE", bool(os.environ.get("REDIS_URL")))
+    if env_bool("CANCELFLOW_PAGE_CACHE", True)
     else 0
 )
-# What visitors read is also kept in each process's memory, built once per content version
-# (guides/caching/memory.py): a page then costs no query but the version check. Like the page cache,
-# that needs one version shared by every process, so it is on by default only with
-# REDIS_URL. CANCELFLOW_KEEP_IN_MEMORY=0 or 1 overrides.
-KEEP_GUIDES_IN_MEMORY = env_bool("CANCELFLOW_KEEP_IN_MEMORY", bool(os.environ.get("REDIS_URL")))
+KEEP_GUIDES_IN_MEMORY = env_bool("CANCELFLOW_KEEP_IN_MEMORY", True)
+# How often, at most, a process reads the change log: an editor's change is served by every
+# process of every instance within this many seconds, and at once by the one that saved it.
+CONTENT_POLL_SECONDS = float(os.environ.get("CANCELFLOW_CONTENT_POLL_SECONDS", "0.25"))
 # Visitors' feedback accepted per client per hour: enough for an honest visitor reporting
 # every step of a long guide. Load tests, where every client is one address, raise it.
 FEEDBACK_LIMIT = int(os.environ.get("CANCELFLOW_FEEDBACK_LIMIT", "10"))

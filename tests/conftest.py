@@ -1,7 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from guides.caching import content_version, memory
+from guides.caching import memory, pages, versions
 from tests import factories
 
 
@@ -34,14 +34,48 @@ def _no_state_left_from_the_last_test():
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: no rate-limit counts, pages or guides kept in
-    memory from another, and no cache outage remembered from one."""
-    cache.clear()
-    memory.guides.clear()
-    content_version.outage = content_version.Outage()
+    memory from another, no versions read from another's change log, and no cache outage
+    remembered from one."""
+
+    def empty() -> None:
+        cache.clear()
+        memory.guides.clear()
+        pages.pages.clear()
+        pages.outage = pages.Outage()
+        versions.process.reset()
+
+    empty()
     yield
-    cache.clear()
-    memory.guides.clear()
-    content_version.outage = content_version.Outage()
+    empty()
+
+
+def _after_reading_the_change_log(pytestconfig, exact: bool):
+    """pytest-django's query counter, started once this process has read the change log
+    (guides/caching/versions.py): a page's budget is what it costs. The log itself is read at
+    most every CONTENT_POLL_SECONDS, and after a change of the process's own: a change inside
+    the counted block is counted with what it costs (tests/caching/test_versions.py budgets
+    the reads themselves)."""
+    from contextlib import contextmanager
+
+    from pytest_django.fixtures import _assert_num_queries
+
+    @contextmanager
+    def counting(num: int, *args, **kwargs):
+        versions.process.current()
+        with _assert_num_queries(pytestconfig, num, *args, exact=exact, **kwargs) as context:
+            yield context
+
+    return counting
+
+
+@pytest.fixture
+def django_assert_num_queries(pytestconfig):
+    return _after_reading_the_change_log(pytestconfig, exact=True)
+
+
+@pytest.fixture
+def django_assert_max_num_queries(pytestconfig):
+    return _after_reading_the_change_log(pytestconfig, exact=False)
 
 
 @pytest.fixture

@@ -8,10 +8,12 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-a-secret")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
-# One process: the page cache and the guides kept in memory are safe with the local-memory
-# cache too, and under test.
+# The page cache and the guides kept in memory are on, as in every deployment. The tests
+# run in one process, which reads the change log at once after a change of its own, so it
+# need not read it on a clock too: a page's queries are then the same on every run.
 os.environ.setdefault("CANCELFLOW_PAGE_CACHE", "1")
 os.environ.setdefault("CANCELFLOW_KEEP_IN_MEMORY", "1")
+os.environ.setdefault("CANCELFLOW_CONTENT_POLL_SECONDS", "3600")
 
 # Under pytest-xdist each worker empties the cache between tests, so each uses a Redis
 # database of its own: the next ones after REDIS_URL's (its test databases get a suffix the

@@ -1,11 +1,13 @@
 """What is kept for speed, where, and for how long: one vocabulary for the whole site.
 
-- **The content version** (`content_version.py`): a random token in the cache that moves
-  whenever anything a visitor can see changes. Everything below belongs to one version and
-  is dropped, or ignored, once it moves.
+- **Versions** (`versions.py`): the change log in the database, a row per change and per
+  part of the site it touched (a guide, a category's list, the catalog, the whole site;
+  `touched.py` says which). Each process reads it on its own connection, at most every
+  CONTENT_POLL_SECONDS, and knows a version per part. Everything below is kept with the
+  versions of the parts it was built from, and used only while they have not moved: an
+  edit drops what it touched, in every process of every instance, and nothing else.
 - **The page cache** (`pages.py`): whole anonymous responses, full and htmx variants, in
-  the cache (shared by every instance with REDIS_URL), each stored with the version it was
-  built under.
+  each process's memory and, with REDIS_URL, in the shared cache behind it.
 - **In memory** (`memory.py`): what each process keeps: the guides visitors read, the
   listings other pages use (the home page's lists, the categories, the search index), and
   beside each of these what pages derive from it alone (`derived`: rendered fragments and

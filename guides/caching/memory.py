@@ -3,26 +3,28 @@ loaded that their pages have needed so far) and answers later pages from memory;
 the lists of guides on the home page and the search index; and, beside each of these, what
 pages derive from it alone (`derived`: rendered fragments, page metadata).
 
-What is kept belongs to one content version (guides/caching/content_version.py): when a guide
-changes, the version moves and every process drops what it kept on its next request. A page
-then costs no query at all once its guide is kept, and the first page after a change costs
-what it would without the store.
+Each thing is kept with the versions of the parts of the site it was built from
+(guides/caching/versions.py): a guide with its own (`guide:<slug>`) and its category's (its
+related guides), a listing with the catalog's. A change moves the versions of what it
+touched, and every process drops those things alone at its next request; the rest stays. A
+page then costs no query at all once its guide is kept (but a read of the change log, at
+most every CONTENT_POLL_SECONDS), and the first page after a change costs what it would
+without the store.
 
 Only published guides are kept: an editor previewing drafts always reads the database.
-`settings.KEEP_GUIDES_IN_MEMORY` turns the store on; it needs a version shared by every
-process (a shared cache, or one process), like the page cache.
+`settings.KEEP_GUIDES_IN_MEMORY` (on unless CANCELFLOW_KEEP_IN_MEMORY=0) turns the store on.
 """
 
 from __future__ import annotations
 
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, cast
 
 from django.conf import settings
 
-from guides.caching import content_version
+from guides.caching import versions
 
 if TYPE_CHECKING:
     from guides.flow.guide import Guide
@@ -31,51 +33,56 @@ if TYPE_CHECKING:
 # pages loaded is tens of kilobytes.
 MAX_GUIDES = 500
 
+Tag = tuple[tuple[str, int], ...]
+
+
+def guide_parts(guide: Guide) -> list[str]:
+    """What a kept guide was built from: its own rows, and its category's list (the related
+    guides its pages show)."""
+    provider = guide.provider
+    return [versions.guide(provider.slug), versions.category(provider.category_id)]
+
 
 class GuideStore:
     def __init__(self, size: int = MAX_GUIDES) -> None:
         self.size = size
-        self.version = ""
-        self.guides: OrderedDict[str, Guide] = OrderedDict()
-        self.lists: dict[str, object] = {}  # what other pages use: home lists, search index
-
-    def _keeping(self) -> bool:
-        """Whether anything may be kept: what is kept belongs to the current content version
-        and is dropped when it moves. Without a version (a cache that stores nothing),
-        nothing would tell this process of a change, so nothing is kept."""
-        version = content_version.current()
-        if version != self.version:
-            self.clear()
-            self.version = version
-        return bool(version)
+        self.guides: OrderedDict[str, tuple[Tag, Guide]] = OrderedDict()
+        # what other pages use: the home page's lists, the search index, ...
+        self.lists: dict[str, tuple[Tag, object]] = {}
 
     def get(self, slug: str, load: Callable[[str], Guide]) -> Guide:
         """The kept guide of `slug`, or the one `load(slug)` gives, kept from now on. When
         `load` raises (no such published guide: Http404), nothing is kept."""
-        if not self._keeping():
-            return load(slug)
-        guide = self.guides.get(slug)
-        if guide is not None:
+        snapshot = versions.current()
+        versions.uses(versions.guide(slug))
+        found = self.guides.get(slug)
+        if found is not None and snapshot.valid(found[0]):
             self.guides.move_to_end(slug)
-            return guide
-        guide = self.guides[slug] = load(slug)
-        if len(self.guides) > self.size:
-            self.guides.popitem(last=False)
+            guide = found[1]
+        else:
+            guide = load(slug)
+            self.guides[slug] = (snapshot.tag(guide_parts(guide)), guide)
+            self.guides.move_to_end(slug)
+            if len(self.guides) > self.size:
+                self.guides.popitem(last=False)
+        versions.uses(*guide_parts(guide))
         return guide
 
-    def listing[T](self, name: str, load: Callable[[], T]) -> T | None:
-        """What `load()` gives, kept under `name` until the content changes; None, without
-        calling `load`, when nothing may be kept."""
-        if not self._keeping():
-            return None
-        if name not in self.lists:
-            self.lists[name] = load()
-        return cast(T, self.lists[name])  # what load() gave: each name has one loader
+    def listing[T](self, name: str, load: Callable[[], T], parts: Iterable[str]) -> T:
+        """What `load()` gives, kept under `name` until one of `parts` changes."""
+        parts = tuple(parts)
+        snapshot = versions.current()
+        versions.uses(*parts)
+        found = self.lists.get(name)
+        if found is not None and snapshot.valid(found[0]):
+            return cast(T, found[1])  # what load() gave: each name has one loader
+        value = load()
+        self.lists[name] = (snapshot.tag(parts), value)
+        return value
 
     def clear(self) -> None:
         self.guides.clear()
         self.lists.clear()
-        self.version = ""
 
 
 guides = GuideStore()
@@ -83,13 +90,21 @@ guides = GuideStore()
 
 def published_guide(slug: str, load: Callable[[str], Guide]) -> Guide:
     if not settings.KEEP_GUIDES_IN_MEMORY:
-        return load(slug)
+        guide = load(slug)
+        versions.uses(*guide_parts(guide))
+        return guide
     return guides.get(slug, load)
 
 
-def published_listing[T](name: str, load: Callable[[], T]) -> T:
-    kept = guides.listing(name, load) if settings.KEEP_GUIDES_IN_MEMORY else None
-    return load() if kept is None else kept
+def published_listing[T](
+    name: str, load: Callable[[], T], parts: Iterable[str] = (versions.CATALOG,)
+) -> T:
+    """A listing of published guides (home lists, categories, channels, rights notes, the
+    search index), kept until one of `parts` changes (the catalog, unless said)."""
+    if not settings.KEEP_GUIDES_IN_MEMORY:
+        versions.uses(*parts)
+        return load()
+    return guides.listing(name, load, parts)
 
 
 # What pages derive from a guide or a listing alone, kept beside it for as long as it is

@@ -1,18 +1,27 @@
-"""The page cache: anonymous GET pages of the guides, full and htmx variants, kept in the
-cache (shared by every instance when REDIS_URL is set) and dropped at once when anything
-they show changes.
+"""The page cache: anonymous GET pages of the guides, full and htmx variants, kept in each
+process's memory and, with REDIS_URL, in the shared cache too (so that one instance's page
+serves the others), and dropped at once when what they show changes.
 
-Invalidation is by version: every page is kept with the content version it was built under
-(guides/caching/content_version.py), which a change to any guide bumps, so every instance stops
-serving the old pages on its next request; a page of another version is a miss, and is
-replaced. The version and the page are read in one round trip to the cache. Without a
-version (the cache cannot be reached) pages are neither looked up nor kept.
+Invalidation is by versions (guides/caching/versions.py): every page is kept with the
+versions of the parts of the site it was built from (a guide's page: the guide and its
+category's list; the home page, search and the channels' pages: the catalog), and a kept
+page is served only while those versions have not moved. A hit costs no query and no round
+trip: the versions are this process's own, read from the change log at most every
+CONTENT_POLL_SECONDS. A page from the shared cache is checked the same way, so a page that
+is corrupt, cut short, of another version of the code or of older content is never served:
+it is built again and replaces it.
+
+When the shared cache cannot be reached, pages are kept in memory all the same, and the
+shared cache is left alone a few seconds (an unreachable host costs a connect timeout,
+which must not be paid by every request of an outage).
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
+import logging
+import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -21,7 +30,9 @@ from django.utils.cache import patch_cache_control, set_response_etag
 from redis.exceptions import RedisError
 
 from cancelflow.languages import without_language
-from guides.caching import content_version
+from guides.caching import versions
+
+log = logging.getLogger(__name__)
 
 CACHED_PREFIXES = ("/cancel/", "/category/", "/channels/", "/search/")
 # What a CDN or proxy may do with a published page: keep it briefly, then revalidate
@@ -52,10 +63,94 @@ def _key(request: HttpRequest) -> str:
     return f"page:{variant}:{digest}"
 
 
-def _keep(key: str, stored: tuple[str, bytes, dict]) -> None:
-    # Should the cache fail, the page is served all the same; the next visitor builds it again.
-    with contextlib.suppress(RedisError):
-        cache.set(key, stored, settings.PAGE_CACHE_SECONDS)
+# After a failure the shared cache is left alone this long.
+RETRY_SECONDS = 5
+# The pages a process keeps, the least recently read dropped first (tens of kilobytes each).
+MAX_PAGES = 1000
+# What is kept of a page: the versions it was built under, its body and its headers.
+Kept = tuple[tuple[tuple[str, int], ...], bytes, dict[str, str], float]
+
+
+class Outage:
+    """When this process last found the shared cache unreachable, and last said so."""
+
+    def __init__(self) -> None:
+        self.failed_at: float | None = None
+        self.logged_at: float | None = None
+
+    def recent(self) -> bool:
+        return self.failed_at is not None and time.monotonic() - self.failed_at < RETRY_SECONDS
+
+    def record(self, error: RedisError) -> None:
+        self.failed_at = now = time.monotonic()
+        if self.logged_at is None or now - self.logged_at >= 60:  # once a minute, at most
+            self.logged_at = now
+            log.warning("shared cache unavailable, pages are kept in each process: %s", error)
+
+
+outage = Outage()
+
+
+def _shared() -> bool:
+    """Whether the cache is one that every process shares (Redis), not each its own."""
+    return "redis" in str(settings.CACHES["default"]["BACKEND"]).lower()
+
+
+def _well_formed(found: object) -> bool:
+    return (
+        isinstance(found, tuple)
+        and len(found) == 4
+        and isinstance(found[0], tuple)
+        and isinstance(found[1], bytes)
+        and isinstance(found[2], dict)
+        and isinstance(found[3], float)
+    )
+
+
+class PageStore:
+    """The pages this process keeps, and the shared cache behind them."""
+
+    def __init__(self, size: int = MAX_PAGES) -> None:
+        self.size = size
+        self.pages: OrderedDict[str, Kept] = OrderedDict()
+
+    def get(self, key: str, snapshot: versions.Snapshot) -> Kept | None:
+        now = time.time()
+        found = self.pages.get(key)
+        if found is not None and snapshot.valid(found[0]) and found[3] > now:
+            self.pages.move_to_end(key)
+            return found
+        if _shared() and not outage.recent():
+            try:
+                shared = cache.get(key)
+            except RedisError as error:
+                outage.record(error)
+                return None
+            if _well_formed(shared) and snapshot.valid(shared[0]) and shared[3] > now:
+                self._keep_here(key, shared)
+                return shared
+        return None
+
+    def keep(self, key: str, kept: Kept) -> None:
+        self._keep_here(key, kept)
+        if _shared() and not outage.recent():
+            # Should the cache fail, the page is served all the same.
+            try:
+                cache.set(key, kept, settings.PAGE_CACHE_SECONDS)
+            except RedisError as error:
+                outage.record(error)
+
+    def _keep_here(self, key: str, kept: Kept) -> None:
+        self.pages[key] = kept
+        self.pages.move_to_end(key)
+        if len(self.pages) > self.size:
+            self.pages.popitem(last=False)
+
+    def clear(self) -> None:
+        self.pages.clear()
+
+
+pages = PageStore()
 
 
 def _personal(request: HttpRequest) -> bool:
@@ -70,9 +165,13 @@ def _personal(request: HttpRequest) -> bool:
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        self.enabled = settings.PAGE_CACHE_SECONDS > 0
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # Every request reads under one snapshot of the versions, taken now.
+        with versions.request_scope() as used:
+            return self.serve(request, used)
+
+    def serve(self, request: HttpRequest, used: set[str]) -> HttpResponse:
         if not _guide_page(request) or request.method not in ("GET", "HEAD"):
             return self.get_response(request)
         if not _cacheable(request):
@@ -81,12 +180,13 @@ class PageCacheMiddleware:
             if not response.has_header("Cache-Control"):
                 patch_cache_control(response, private=True, no_cache=True)
             return response
-        key = _key(request) if self.enabled else None
-        version, stored = content_version.current_with(key) if key else ("", None)
-        if version and isinstance(stored, tuple) and stored[0] == version:
+        enabled = settings.PAGE_CACHE_SECONDS > 0
+        snapshot = versions.current()
+        key = _key(request)
+        found = pages.get(key, snapshot) if enabled else None
+        if found is not None:
             # Kept as plain bytes and headers: far cheaper to load than a pickled response.
-            _, content, headers = stored
-            response = HttpResponse(content, headers=headers)
+            response = HttpResponse(found[1], headers=found[2])
             response["X-Cache"] = "hit"
             return response
         response = self.get_response(request)
@@ -99,7 +199,13 @@ class PageCacheMiddleware:
         ):
             patch_cache_control(response, public=True, max_age=SHARED_MAX_AGE)
             set_response_etag(response)
-            if key and version:
-                _keep(key, (version, response.content, dict(response.headers)))
+            if enabled:
+                parts = set(used)
+                if not without_language(request.path).startswith("/cancel/") or not parts:
+                    parts.add(versions.CATALOG)  # a listing (or, unsure, one of them)
+                expires = time.time() + settings.PAGE_CACHE_SECONDS
+                pages.keep(
+                    key, (snapshot.tag(parts), response.content, dict(response.headers), expires)
+                )
                 response["X-Cache"] = "miss"
         return response

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext
 
 from cancelflow.languages import in_source_language
-from guides.caching import content_version
+from guides.caching import versions
 from guides.files import rights
 from guides.files.documents import (
     DEFAULT_STATUS,
@@ -120,7 +120,7 @@ def import_documents(
                 what = ", ".join(change.fields) if change.is_entry else str(change)
                 importer.report.not_overwritten.setdefault(entry, []).append(what)
     if importer.report.changed and not dry_run:
-        content_version.bump()  # reordering moves rows with update(), which sends no signal
+        versions.changed(versions.SITE)  # reordering moves rows with update(): no signal
     return importer.report
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from cancelflow.languages import in_source_language
-from guides.caching import content_version
+from guides.caching import touched, versions
 from guides.files.documents import (
     DEFAULT_DIFFICULTY,
     DEFAULT_FIRST_QUESTION,
@@ -374,7 +374,8 @@ def load_channel(data: dict, into: PurchaseChannel) -> Report:
         importer.channel(document.data["channels"][0], Where(document, ("channels", 0)), into=into)
         if importer.errors:
             raise GuideImportError(importer.errors)
-    content_version.bump()
+        # reordering moves rows with update(), which sends no signal
+        versions.changed(*touched.channel_parts(into.pk))
     return importer.report
 
 
@@ -394,5 +395,6 @@ def load_guide(data: dict, into: Provider, *, status: str) -> Report:
         importer.provider(data["providers"][0], where, into=into, status=status)
         if importer.errors:
             raise GuideImportError(importer.errors)
-    content_version.bump()
+        # reordering moves rows with update(), which sends no signal
+        versions.changed(versions.guide(into.slug))
     return importer.report

@@ -15,6 +15,7 @@ from guides.models.base import (
     previews_drafts,
     visible_text_fields,
 )
+from guides.models.changes import ContentChange
 from guides.models.channels import (
     CHANNEL_METHODS,
     ChannelKind,
@@ -81,6 +82,7 @@ __all__ = [
     "ChannelKind",
     "ChannelRevision",
     "ContactKind",
+    "ContentChange",
     "Difficulty",
     "Feedback",
     "FeedbackKind",

@@ -7,8 +7,8 @@ read its *published copy* (`published`: its texts in every language, its region,
 dates, as a Publisher approved them), never the row an editor is changing. Whoever changed it
 since it was last published is one of its `editors`, and may not publish it; a superuser may,
 and the publication records that no one else reviewed it (`published_alone`), as guides'
-publications do (guides/publishing/revisions.py). Publishing moves the content version, so
-no page keeps showing the old copy (guides/caching/).
+publications do (guides/publishing/revisions.py). Publishing logs a change of the whole site,
+so no page keeps showing the old copy (guides/caching/versions.py).
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from guides import regions
-from guides.caching import content_version
+from guides.caching import versions
 from guides.models.base import LONG_TEXT, SHORT_TEXT, VisibleText, position_validators
 from guides.models.revisions import Decision
 from guides.text import phones
@@ -140,7 +140,7 @@ class RightsNote(VisibleText):
         shown = self.published is not None
         deleted = super().delete(*args, **kwargs)
         if shown:
-            content_version.bump()
+            versions.changed(versions.SITE)
         return deleted
 
     # What visitors would read -------------------------------------------------------------
@@ -246,7 +246,7 @@ class RightsNote(VisibleText):
                 update_fields=["published", "published_by", "published_at", "published_alone"]
             )
             note.editors.clear()
-            content_version.bump()
+            versions.changed(versions.SITE)
         self.refresh_from_db()
         return decision
 
@@ -258,7 +258,7 @@ class RightsNote(VisibleText):
             RightsNote.objects.filter(pk=self.pk).update(
                 published=None, published_by=None, published_at=None, published_alone=False
             )
-            content_version.bump()
+            versions.changed(versions.SITE)
         self.refresh_from_db()
 
 

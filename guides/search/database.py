@@ -1,5 +1,5 @@
 """Search from the database: editors previewing drafts, and processes that keep nothing in
-memory (settings.KEEP_GUIDES_IN_MEMORY off, or no content version to keep it by).
+memory (settings.KEEP_GUIDES_IN_MEMORY off).
 
 - On PostgreSQL, the candidates come from the GiST trigram index of migration 0016 (pg_trgm
   over the name and the aliases in every language, lower case and unaccented), through

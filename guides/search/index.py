@@ -3,8 +3,8 @@ guides are kept in memory (settings.KEEP_GUIDES_IN_MEMORY), in the order `score(
 (guides/search/scoring.py) gives them.
 
 Each process keeps a `SearchIndex` of every published provider (its name, its aliases and
-its category's name, in every language), built from one query and kept for one content
-version (guides/caching/content_version.py), so a search makes no query at all. Scoring
+its category's name, in every language), built from one query and kept until the catalog
+changes (guides/caching/versions.py), so a search makes no query at all. Scoring
 every provider on each search would cost tens of milliseconds per thousand providers, so
 the index works out `score()` level by level instead, from sorted lists and postings built
 once:
@@ -39,7 +39,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import combinations, islice
 
-from guides.caching import memory
+from django.conf import settings
+
+from guides.caching import memory, versions
 from guides.models import Category, Provider
 from guides.search.database import MAX_RESULTS, RESULT_FIELDS, aliases_of, names_of
 from guides.search.scoring import (
@@ -386,6 +388,8 @@ def _every_word_near(per_word: list[dict[int, set[int]]]) -> dict[int, set[int]]
 
 def current_index() -> SearchIndex | None:
     """This process's index of the published providers, kept with its guides
-    (guides/caching/memory.py) and built anew when the content version has moved. None when nothing
-    may be kept (no content version: nothing would tell this process of a change)."""
-    return memory.guides.listing("search", SearchIndex.build)
+    (guides/caching/memory.py) and built anew when the catalog has changed. None when
+    nothing is kept (settings.KEEP_GUIDES_IN_MEMORY off): search then asks the database."""
+    if not settings.KEEP_GUIDES_IN_MEMORY:
+        return None
+    return memory.guides.listing("search", SearchIndex.build, (versions.CATALOG,))

@@ -10,7 +10,7 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.http import Http404, HttpRequest
 
-from guides.caching import memory
+from guides.caching import memory, versions
 from guides.flow.guide import Guide, load_provider
 from guides.flow.pages import Flow, resolve_flow
 from guides.flow.rules import NotFound, parse_route_path
@@ -89,7 +89,7 @@ def region_or_404(request: HttpRequest) -> str | None:
 
 def rights_regions() -> frozenset[str]:
     """The places rights notes are published for (kept in memory like the guides)."""
-    return memory.published_listing("rights", PublishedRights.load).regions
+    return memory.published_listing("rights", PublishedRights.load, (versions.SITE,)).regions
 
 
 def flow_or_404(

@@ -16,7 +16,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.i18n import JavaScriptCatalog
 
-from guides.caching import memory
+from guides.caching import memory, versions
 from guides.flow.guide import CONTACT_OWNER, hide_unshown_contacts, note_sections, notes_for
 from guides.models import (
     Category,
@@ -133,9 +133,9 @@ def provider_flow(request: HtmxHttpRequest, provider: str, route_path: str = "")
     notes = notes_for(guide, flow.region) if (flow.is_leaf or not partial) else {}
     context = {"guide": guide, "provider": provider_obj, "flow": flow, "notes": notes}
     if flow.is_leaf:  # "Your rights where you live": one query, none once kept in memory
-        context["rights"] = memory.published_listing("rights", PublishedRights.load).section(
-            flow.region
-        )
+        context["rights"] = memory.published_listing(
+            "rights", PublishedRights.load, (versions.SITE,)
+        ).section(flow.region)
     if not partial:
         context["summary"] = guide.summary
         context["note_sections"] = note_sections(notes)

@@ -2,13 +2,14 @@
 was read before costs no query, and any change to a guide is seen on the next request."""
 
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.http import Http404
 
-from guides.caching import content_version, memory
+from guides.caching import memory, versions
 from guides.models import Provider, ProviderNote, PurchaseChannel, Route, Status, Step
 from tests import factories
 
@@ -91,7 +92,9 @@ def test_a_changed_step_a_deleted_note_and_a_new_variant_are_seen(client, sample
 def test_unpublishing_is_seen_at_once(client, sample):
     assert client.get(STEPS).status_code == 200
     Provider.objects.filter(slug="acme").update(status=Status.DRAFT)  # no signal...
-    content_version.bump()  # ...so whoever writes in bulk bumps the version, as the importer
+    versions.changed(
+        versions.guide("acme"), versions.CATALOG
+    )  # ...so whoever writes in bulk says what changed, as the importer
     assert client.get(STEPS).status_code == 404
     assert b"Acme Antivirus" not in client.get("/").content
 
@@ -102,17 +105,46 @@ def test_an_import_is_seen_at_once(client, sample, tmp_path):
     assert b"A freshly imported summary." in client.get("/cancel/acme/").content
 
 
-def test_the_version_moves_again_when_a_change_commits(sample, django_capture_on_commit_callbacks):
-    before = content_version.current()
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        Route.objects.get(slug="amazon").save()
-        during = content_version.current()
-    assert callbacks and before != during != content_version.current()
+def test_a_change_is_logged_once_per_transaction_and_part(sample):
+    from django.db import transaction
+
+    from guides.models import ContentChange
+
+    ContentChange.objects.all().delete()
+    before = versions.current()
+    with transaction.atomic():
+        for route in Route.objects.filter(provider__slug="acme"):
+            route.save()
+        Step.objects.filter(route__provider__slug="acme").first().save()
+    logged = sorted(ContentChange.objects.values_list("scope", flat=True))
+    assert logged == ["catalog", "guide:acme"]  # a route: its guide, and the channels' pages
+    after = versions.current()
+    assert after["guide:acme"] != before["guide:acme"]
+    assert after["catalog"] != before["catalog"]
+    assert after["guide:other"] == before["guide:other"] == 0
+
+
+def test_a_change_rolled_back_in_a_savepoint_is_logged_again(sample):
+    from django.db import transaction
+
+    from guides.models import ContentChange
+
+    ContentChange.objects.all().delete()
+    step = Step.objects.filter(route__provider__slug="acme").first()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                step.save()  # logged in the savepoint...
+                raise RuntimeError
+        except RuntimeError:
+            pass  # ...which is rolled back with its row
+        step.save()  # so it is logged again
+    assert list(ContentChange.objects.values_list("scope", flat=True)) == ["guide:acme"]
 
 
 def test_an_editors_drafts_are_never_kept(client, sample):
     Provider.objects.filter(slug="acme").update(status=Status.DRAFT)
-    content_version.bump()
+    versions.changed(versions.SITE)
     editor = get_user_model().objects.create_user("ed", password="x", is_staff=True)
     factories.login(client, editor)
     assert b"visitors cannot see this" in client.get(STEPS).content
@@ -137,7 +169,7 @@ def test_without_the_store_every_page_reads_the_database(
     assert memory.guides.guides == {}
 
 
-def test_the_store_keeps_the_most_recently_read_guides():
+def test_the_store_keeps_the_most_recently_read_guides(db):
     kept = memory.GuideStore(size=2)
     loads = []
 
@@ -145,7 +177,7 @@ def test_the_store_keeps_the_most_recently_read_guides():
         loads.append(slug)
         if slug == "missing":
             raise Http404
-        return object()
+        return SimpleNamespace(provider=SimpleNamespace(slug=slug, category_id=1))
 
     first = kept.get("a", load)
     kept.get("b", load)
@@ -157,12 +189,27 @@ def test_the_store_keeps_the_most_recently_read_guides():
     assert loads == ["a", "b", "c", "missing"] and "missing" not in kept.guides
 
 
-def test_without_a_content_version_nothing_is_kept(client, sample, monkeypatch):
-    """A cache that keeps nothing would never tell this process of a change."""
-    monkeypatch.setattr(content_version, "current", lambda: "")
+def test_an_edit_drops_the_guide_it_touched_and_nothing_else(client, sample):
+    """A step of one guide changes: that guide is read again, another guide of another
+    category and the listings stay kept."""
+    other = factories.make_provider(
+        name="Other", slug="other", category=factories.make_category(name="Elsewhere")
+    )
+    factories.make_route(other, label="Online", slug="online")
     client.get(STEPS)
+    client.get("/cancel/other/")
     client.get("/")
-    assert memory.guides.guides == {} and memory.guides.lists == {}
+    acme, kept_other = memory.guides.guides["acme"][1], memory.guides.guides["other"][1]
+    home = memory.guides.lists["home"][1]
+    step = Step.objects.filter(route__provider__slug="acme").first()
+    step.title = "Renamed"
+    step.save()
+    client.get(STEPS)
+    client.get("/cancel/other/")
+    client.get("/")
+    assert memory.guides.guides["acme"][1] is not acme  # read again
+    assert memory.guides.guides["other"][1] is kept_other  # untouched
+    assert memory.guides.lists["home"][1] is home  # the listings show no step
 
 
 LANGUAGES = ["", "/de", "/fr", "/es"]

@@ -40,7 +40,15 @@ VISITOR_SUBMITTED = {"Feedback", "GuideRequest"}
 # a site answered, not a text of a guide.
 # A scam number is itself a number, never shown to visitors (the number check names only
 # the company it pretends to be, whose field refuses a number: tests/web/test_number_check).
-STAFF_RECORDS = {"GuideRevision", "ChannelRevision", "LinkCheck", "LinkHost", "ScamNumber"}
+# The change log names parts of the site (guides/caching/versions.py), never a text.
+STAFF_RECORDS = {
+    "GuideRevision",
+    "ChannelRevision",
+    "LinkCheck",
+    "LinkHost",
+    "ScamNumber",
+    "ContentChange",
+}
 
 # The spellings of issue 11, beside the older ones of test_phones.
 SPELLINGS = [

@@ -1,0 +1,24 @@
+"""The log of what changed for visitors: a row per change and per part of the site it touches
+(a guide, a category's listing, the catalog, the whole site), written in the transaction of
+the change itself. Every process reads the rows it has not seen (guides/caching/versions.py)
+and drops what it kept of those parts alone."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+
+class ContentChange(models.Model):
+    id = models.BigAutoField(primary_key=True)
+    # "site", "catalog", "category:<id>" or "guide:<slug>" (guides/caching/versions.py)
+    scope = models.CharField(max_length=160)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = "content change"
+        verbose_name_plural = "content changes"
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.scope} #{self.id}"
