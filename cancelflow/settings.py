@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "cancelflow.middleware.RequestIdMiddleware",
+    "cancelflow.middleware.HealthCheckMiddleware",  # before the host check and the redirect
     "cancelflow.languages.PathLanguageMiddleware",  # first: even a 413 is in the page's language
     "cancelflow.middleware.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -249,6 +250,7 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a load balancer's probe (HealthCheckMiddleware)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
