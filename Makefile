@@ -28,19 +28,36 @@ echo "No Python >= 3.12 found on PATH or in pyenv; install one (e.g. pyenv insta
 exit 1
 endef
 
-.PHONY: help venv node run migrate content test screenshots lint format messages superuser bench clean
+.PHONY: help venv lock node run migrate content test screenshots lint format messages superuser bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+# Every dependency, transitive ones too, is pinned in requirements-dev.lock (the image
+# installs requirements.lock, the same without the dev tools); the project itself then goes in
+# with --no-deps, so nothing floats.
+$(STAMP): pyproject.toml requirements-dev.lock
 	@python=$$($(FIND_PYTHON)) || exit 1; \
 	if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$python"; "$$python" -m venv $(VENV) || exit 1; fi
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -r requirements-dev.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 
-venv: $(STAMP) ## create .venv and install the pinned dependencies
+venv: $(STAMP) ## create .venv and install the locked dependencies
+
+# The lock files, from pyproject.toml, by uv (pinned here, in a throwaway virtualenv): one
+# resolution for every platform and Python the project supports. Pins that still satisfy
+# pyproject.toml are kept; `make lock LOCK_ARGS=--upgrade` moves every one to its newest.
+UV_VERSION := 0.13.10
+LOCK_FLAGS := --universal --python-version 3.12 --quiet --custom-compile-command "make lock"
+lock: ## pin every dependency, transitive ones too: requirements.lock (the image), requirements-dev.lock (make venv, CI)
+	@python=$$($(FIND_PYTHON)) || exit 1; \
+	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	"$$python" -m venv "$$tmp" && "$$tmp/bin/pip" install --quiet "uv==$(UV_VERSION)" \
+	&& "$$tmp/bin/uv" pip compile pyproject.toml $(LOCK_FLAGS) $(LOCK_ARGS) -o requirements.lock \
+	&& "$$tmp/bin/uv" pip compile pyproject.toml --extra dev -c requirements.lock $(LOCK_FLAGS) \
+	  $(LOCK_ARGS) -o requirements-dev.lock
 
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund

@@ -69,6 +69,25 @@ class RequestIdMiddleware:
         return response
 
 
+class HealthCheckMiddleware:
+    """GET or HEAD /healthz is answered here, before the host check and the HTTPS redirect:
+    a load balancer probes an instance by its address, over plain HTTP, and must read 200
+    or 503, never 400 or 301. Only that exact path: every other one (/healthz/ included)
+    goes on through the checks below."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info == "/healthz" and request.method in {"GET", "HEAD"}:
+            from guides.web.views import healthz  # not at import: the app loads after this
+
+            response = healthz(request)
+            response["Cache-Control"] = "no-store"
+            return response
+        return self.get_response(request)
+
+
 class SecurityHeadersMiddleware:
     """Headers Django's SecurityMiddleware does not send."""
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "cancelflow.middleware.RequestIdMiddleware",
+    "cancelflow.middleware.HealthCheckMiddleware",  # before the host check and the redirect
     "cancelflow.languages.PathLanguageMiddleware",  # first: even a 413 is in the page's language
     "cancelflow.middleware.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -105,13 +106,22 @@ TEMPLATES = [
 ]
 
 # Databases: SQLite by default, PostgreSQL (or anything dj-database-url knows) via DATABASE_URL.
+# The default SQLite file is in CANCELFLOW_DATA_DIR (the image's writable volume, /data), or
+# beside the code.
+DATA_DIR = Path(os.environ.get("CANCELFLOW_DATA_DIR") or BASE_DIR)
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        default=f"sqlite:///{DATA_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
 }
+if not os.environ.get("DATABASE_URL") and not os.access(DATA_DIR, os.W_OK):
+    raise ImproperlyConfigured(
+        f"The SQLite database belongs in {DATA_DIR}, which this user (uid {os.getuid()}) cannot "
+        "write to. Mount a folder it can write there (CANCELFLOW_DATA_DIR names it), or set "
+        "DATABASE_URL."
+    )
 
 # Cache: local memory by default, a shared Redis via REDIS_URL.
 if os.environ.get("REDIS_URL"):
@@ -250,6 +260,7 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a load balancer's probe (HealthCheckMiddleware)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
