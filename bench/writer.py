@@ -3,7 +3,7 @@
 
 Each save changes the title of one step of a guide's own routes, through the ORM, as an
 admin save does: the change log names that guide alone (guides/caching/touched.py). The
-guides the benchmark reads (bench/run.py MEASURED) are never chosen, so their hit rate
+guides the benchmark reads (MEASURED, below) are never chosen, so their hit rate
 under the writer shows what an edit elsewhere costs them.
 """
 
