@@ -206,8 +206,9 @@ class ProviderAdmin(
 
     # Actions ------------------------------------------------------------------------------
 
-    # The actions save guide by guide, each save announced through the cache: all or nothing,
-    # should the cache fail part way (cancelflow/middleware.py then answers 503).
+    # The actions save guide by guide, each save logged in the change log in the same
+    # transaction: all or nothing, should the database fail part way (cancelflow/middleware.py
+    # then answers 503).
     @admin.action(permissions=["verify"], description=_("Mark verified today"))
     @transaction.atomic
     def mark_verified_today(self, request, queryset):
