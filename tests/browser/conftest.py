@@ -145,6 +145,19 @@ def _wait_for_the_live_server(timeout: float = 10) -> None:
             thread.join(max(0.0, end - time.monotonic()))
 
 
+@pytest.fixture(autouse=True)
+def _live_server_quiet_around_the_database(request):
+    """For every test with the live server: its requests are all answered before the
+    test's database is emptied, whatever pages the test opened itself (this fixture is set
+    up after the database, so it is torn down before it)."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    _wait_for_the_live_server()
+
+
 @pytest.fixture
 def page_and_log(browser) -> Iterator[tuple]:
     """A fresh page with JavaScript on, and the log of what it said."""
