@@ -3,7 +3,9 @@ every endpoint, and kept true to the responses by a schemathesis run."""
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
+from contextlib import contextmanager
 
 import pytest
 from django.core.management import call_command
@@ -91,6 +93,33 @@ def test_there_is_no_interactive_docs_page(client):
         assert response.json()["error"]["message"].startswith("No such API endpoint")
 
 
+@contextmanager
+def on_this_connection(app):
+    """The WSGI app, answering on the test's own database connections from whichever thread
+    the engine calls it in, one request at a time, as Django's live server does: with
+    SQLite's in-memory test database, a connection of the engine's threads' own would
+    outlive its thread (an in-memory database's connection is never closed), holding what
+    its requests left, and break the COMMITs of the tests after this one on the worker."""
+    from django.db import connections
+
+    main = {alias: connections[alias] for alias in connections}
+    one_at_a_time = threading.Lock()
+
+    def answer(environ, start_response):
+        with one_at_a_time:
+            for alias, connection in main.items():
+                connections[alias] = connection
+            return list(app(environ, start_response))
+
+    for connection in main.values():
+        connection.inc_thread_sharing()
+    try:
+        yield answer
+    finally:
+        for connection in main.values():
+            connection.dec_thread_sharing()
+
+
 def schemathesis_failures(seed: int = 1, max_examples: int = 25) -> tuple[list[str], Counter]:
     """Run schemathesis against the site's WSGI app, in this process: every phase (examples,
     coverage, fuzzing, stateful), every check, positive and negative data. Its pytest plugin
@@ -106,27 +135,26 @@ def schemathesis_failures(seed: int = 1, max_examples: int = 25) -> tuple[list[s
             "generation": {"mode": "all", "max-examples": max_examples, "database": "none"},
         }
     )
-    schema = schemathesis.openapi.from_wsgi(
-        "/api/v1/openapi.json", get_wsgi_application(), config=config
-    )
-    failures: list[str] = []
-    ran: Counter = Counter()
-    for event in from_schema(schema).execute():
-        if isinstance(event, events.ScenarioFinished):
-            ran["cases"] += len(event.recorder.cases)
-            for case_id, checks in event.recorder.checks.items():
-                case = event.recorder.cases[case_id].value
-                for check in checks:
-                    ran[check.name] += 1
-                    if check.status == Status.FAILURE:
-                        failure = check.failure_info.failure if check.failure_info else None
-                        failures.append(
-                            f"{case.method} {case.formatted_path} {case.query or ''}: "
-                            f"{check.name}: {getattr(failure, 'title', '')} "
-                            f"{getattr(failure, 'message', '')}"
-                        )
-        elif isinstance(event, events.NonFatalError | events.FatalError):
-            failures.append(f"{type(event).__name__}: {getattr(event, 'info', event)}")
+    with on_this_connection(get_wsgi_application()) as app:
+        schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app, config=config)
+        failures: list[str] = []
+        ran: Counter = Counter()
+        for event in from_schema(schema).execute():
+            if isinstance(event, events.ScenarioFinished):
+                ran["cases"] += len(event.recorder.cases)
+                for case_id, checks in event.recorder.checks.items():
+                    case = event.recorder.cases[case_id].value
+                    for check in checks:
+                        ran[check.name] += 1
+                        if check.status == Status.FAILURE:
+                            failure = check.failure_info.failure if check.failure_info else None
+                            failures.append(
+                                f"{case.method} {case.formatted_path} {case.query or ''}: "
+                                f"{check.name}: {getattr(failure, 'title', '')} "
+                                f"{getattr(failure, 'message', '')}"
+                            )
+            elif isinstance(event, events.NonFatalError | events.FatalError):
+                failures.append(f"{type(event).__name__}: {getattr(event, 'info', event)}")
     return failures, ran
 
 
