@@ -167,7 +167,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        # Every request reads under one snapshot of the versions, taken now.
+        # Every request reads under one snapshot of the versions, taken when first needed.
         with versions.request_scope() as used:
             return self.serve(request, used)
 
