@@ -45,10 +45,12 @@ def provider_parts(provider, *, listed: bool) -> list[str]:
     return parts
 
 
-def guide_parts(provider_id: int) -> list[str]:
+def guide_parts(**provider) -> list[str]:
+    """The pages of the live guide that the lookup finds (`pk=…`, or `routes=…` for the
+    guide a route belongs to), in one query; nothing for a draft."""
     from guides.models import Provider
 
-    found = Provider.objects.filter(pk=provider_id, draft_of__isnull=True).values_list(
+    found = Provider.objects.filter(**provider, draft_of__isnull=True).values_list(
         "slug", flat=True
     )
     return [versions.guide(slug) for slug in found]
@@ -76,7 +78,7 @@ def channel_parts(channel_id: int) -> list[str]:
 
 def _owner_parts(instance, *, catalog: bool = False) -> list[str]:
     if getattr(instance, "provider_id", None) is not None:
-        parts = guide_parts(instance.provider_id)
+        parts = guide_parts(pk=instance.provider_id)
         return [*parts, versions.CATALOG] if parts and catalog else parts
     if getattr(instance, "channel_id", None) is not None:
         return channel_parts(instance.channel_id)
@@ -99,11 +101,7 @@ def parts_of(instance, *, before: tuple | None = None) -> list[str]:
         return channel_parts(instance.pk)
     if isinstance(instance, models.Step):
         if instance.route_id is not None:
-            from guides.models import Route
-
-            provider = Route.objects.filter(pk=instance.route_id).values_list("provider_id")
-            found = provider.first()
-            return guide_parts(found[0]) if found else []
+            return guide_parts(routes=instance.route_id)
         return channel_parts(instance.channel_id) if instance.channel_id is not None else []
     if isinstance(instance, (models.Route, models.StatementDescriptor)):
         return _owner_parts(instance, catalog=True)

@@ -60,9 +60,8 @@ def category(pk: int | None) -> str:
 class Snapshot(Mapping[str, int]):
     """The versions of every part, as a process knew them at one moment (never changed)."""
 
-    def __init__(self, versions: dict[str, int], serial: int) -> None:
+    def __init__(self, versions: dict[str, int]) -> None:
         self._versions = versions
-        self.serial = serial  # moves whenever any version does
 
     def __getitem__(self, scope: str) -> int:
         return self._versions.get(scope, 0)
@@ -92,7 +91,7 @@ class Versions:
         self.reset()
 
     def reset(self) -> None:
-        self.snapshot = Snapshot({}, 0)
+        self.snapshot = Snapshot({})
         self.loaded = False
         self.low_water = 0  # every row with an id up to this one has been seen
         self.seen: set[int] = set()  # rows seen above the low water mark
@@ -145,7 +144,7 @@ class Versions:
             self.low_water = max(self.low_water, mark)
             self.seen = {pk for pk in self.seen if pk > self.low_water}
         if versions is not None:
-            self.snapshot = Snapshot(versions, self.snapshot.serial + 1)
+            self.snapshot = Snapshot(versions)
 
     def _load(self, model) -> None:
         """The first read, in two queries: the sums of every part's settled rows, and the
@@ -163,7 +162,7 @@ class Versions:
         # Rows up to the last settled one are final; above it, rows are read again (a row
         # numbered before the look-back's first may still be uncommitted).
         self.low_water = max((last for _, _, last in sums), default=0)
-        self.snapshot = Snapshot(totals, self.snapshot.serial + 1)
+        self.snapshot = Snapshot(totals)
         self.loaded = True
 
 

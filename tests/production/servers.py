@@ -184,6 +184,18 @@ def query(database_url: str, statement: str, params: tuple = ()) -> list[tuple]:
         return connection.execute(statement.replace("%s", "?"), params).fetchall()
 
 
+def first_step(database_url: str, provider: str, route: str) -> tuple[int, str]:
+    """The id and title of the first step of a provider's first-level route."""
+    return query(
+        database_url,
+        "SELECT s.id, s.title FROM guides_step s "
+        "JOIN guides_route r ON s.route_id = r.id "
+        "JOIN guides_provider p ON r.provider_id = p.id "
+        "WHERE p.slug = %s AND r.slug = %s AND r.parent_id IS NULL ORDER BY s.position",
+        (provider, route),
+    )[0]
+
+
 @dataclass
 class Site:
     """A migrated database with the shipped guides, copied afresh for every test."""

@@ -37,6 +37,7 @@ from tests.production.servers import (
     Browser,
     Gunicorn,
     csrf_token,
+    first_step,
     form_fields,
     free_port,
     in_ci,
@@ -330,14 +331,7 @@ def test_an_editors_change_through_one_instance_is_served_by_the_other(
         f"user = User.objects.create_user({username!r}, password={password!r}, is_staff=True); "
         "user.groups.add(Group.objects.get(name='Editors'))",
     )
-    step_id, title = query(
-        site_url,
-        "SELECT s.id, s.title FROM guides_step s "
-        "JOIN guides_route r ON s.route_id = r.id "
-        "JOIN guides_provider p ON r.provider_id = p.id "
-        "WHERE p.slug = %s AND r.slug = %s AND r.parent_id IS NULL ORDER BY s.position",
-        ("kaspersky", "amazon"),
-    )[0]
+    step_id, title = first_step(site_url, "kaspersky", "amazon")
     new_title = f"{title} (edited {secrets.token_hex(3)})"
 
     with (

@@ -20,7 +20,14 @@ import time
 
 import pytest
 
-from tests.production.servers import Gunicorn, is_postgres, manage, production_env, query, request
+from tests.production.servers import (
+    Gunicorn,
+    first_step,
+    is_postgres,
+    manage,
+    production_env,
+    request,
+)
 
 pytestmark = [pytest.mark.production, pytest.mark.serial]
 
@@ -56,14 +63,7 @@ def test_pages_are_kept_and_an_edit_is_served_everywhere_within_a_second(
     if with_redis and not shared_cache:
         pytest.skip("needs REDIS_URL")
     env = production_env(site_url, static_root, **(shared_cache if with_redis else {}))
-    step_id, title = query(
-        site_url,
-        "SELECT s.id, s.title FROM guides_step s "
-        "JOIN guides_route r ON s.route_id = r.id "
-        "JOIN guides_provider p ON r.provider_id = p.id "
-        "WHERE p.slug = %s AND r.slug = %s AND r.parent_id IS NULL ORDER BY s.position",
-        ("kaspersky", "amazon"),
-    )[0]
+    step_id, title = first_step(site_url, "kaspersky", "amazon")
     new_title = f"{title} (edited {secrets.token_hex(3)})"
     servers = [
         Gunicorn(env, tmp_path / f"{n}.log", workers=WORKERS).start() for n in range(instances)
