@@ -9,8 +9,8 @@ log (guides/models/changes.py), in the transaction of the change itself:
 - `catalog`: the listings: the home page, the search index, the channels' pages;
 - `site`: everything (a rights note; a load of guide files, whose writes send no signals).
 
-Each process reads the rows it has not seen yet, on its own database connection, at most
-every `settings.CONTENT_POLL_SECONDS` (and at once after a change of its own), and keeps a
+Each process reads the rows it has not seen yet, at most every
+`settings.CONTENT_POLL_SECONDS` (and at once after a change of its own), and keeps a
 version per part: the sum of the ids of the rows it has seen for it. Everything kept for
 speed (pages, guides in memory, the search index) is kept with the versions of the parts it
 was built from, and is used only while they have not moved. So a change drops what it
@@ -21,9 +21,14 @@ appear after one with a higher id; a sum changes whichever order rows are seen i
 processes that have seen the same rows agree (pages kept in a shared cache are then valid in
 both). Rows of the last LOOKBACK_SECONDS are read again at each poll, for those late ones.
 
-Each request reads the versions once, at its start (`begin_request`), and builds everything
-under that snapshot: what it reads from the database afterwards is at least as new, so a
-kept thing is never older than its versions say.
+Each request reads the versions once, when it first needs them (`request_scope`), and builds
+everything under that snapshot: what it reads from the database afterwards is at least as
+new, so a kept thing is never older than its versions say.
+
+The log would grow by a few rows a save forever; `manage.py prune_changes` (daily, with the
+link checks) folds each part's rows older than a month into the newest of them, which then
+counts for them all (its `weight`): every version stays the same number, in the processes
+running and in those that start later, so nothing kept is dropped or wrongly served.
 """
 
 from __future__ import annotations
@@ -38,7 +43,8 @@ from datetime import timedelta
 from django.apps import apps
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
-from django.db.models import Max, Sum
+from django.db.models import BigIntegerField, Count, Max, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 log = logging.getLogger(__name__)
@@ -152,7 +158,7 @@ class Versions:
         settled = timezone.now() - timedelta(seconds=LOOKBACK_SECONDS)
         old = model.objects.filter(at__lt=settled).values("scope")
         sums = list(
-            old.annotate(total=Sum("id"), last=Max("id")).values_list("scope", "total", "last")
+            old.annotate(total=Sum(counted()), last=Max("id")).values_list("scope", "total", "last")
         )
         totals = {scope: total for scope, total, _ in sums}
         recent = list(model.objects.filter(at__gte=settled).values_list("id", "scope"))
@@ -164,6 +170,12 @@ class Versions:
         self.low_water = max((last for _, _, last in sums), default=0)
         self.snapshot = Snapshot(totals)
         self.loaded = True
+
+
+def counted() -> Coalesce:
+    """What a row of the log counts for in its part's version: its id, or, for a row that
+    `prune` folded others into, its weight."""
+    return Coalesce("weight", "id", output_field=BigIntegerField())
 
 
 def _log():
@@ -262,3 +274,22 @@ class _Marker:
 
     def __call__(self) -> None:
         _mark()
+
+
+def prune(older_than: timedelta) -> int:
+    """Fold each part's rows older than `older_than` into the newest of them (its weight: the
+    sum of their ids and weights), in one transaction; the number of rows deleted. Every
+    process has read such rows long ago (LOOKBACK_SECONDS) and never reads them again, and a
+    process that starts later sums the folded row's weight for them: no version moves."""
+    from django.db import transaction
+
+    change_log = _log()
+    cutoff = timezone.now() - max(older_than, timedelta(seconds=LOOKBACK_SECONDS * 2))
+    deleted = 0
+    with transaction.atomic():
+        old = change_log.objects.filter(at__lt=cutoff)
+        parts = old.values("scope").annotate(total=Sum(counted()), last=Max("id"), rows=Count("id"))
+        for part in parts.filter(rows__gt=1):
+            change_log.objects.filter(pk=part["last"]).update(weight=part["total"])
+            deleted += old.filter(scope=part["scope"], id__lt=part["last"]).delete()[0]
+    return deleted

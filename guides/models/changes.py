@@ -14,6 +14,9 @@ class ContentChange(models.Model):
     # "site", "catalog", "category:<id>" or "guide:<slug>" (guides/caching/versions.py)
     scope = models.CharField(max_length=160)
     at = models.DateTimeField(default=timezone.now, db_index=True)
+    # What the row counts for in its part's version, when not its id: the ids of the older
+    # rows of its part that `manage.py prune_changes` folded into it, its own included.
+    weight = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "content change"

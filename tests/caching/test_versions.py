@@ -209,3 +209,37 @@ def test_parts_of_names_every_model_the_signals_listen_to():
     }
     assert len(listened) == 9
     assert touched.LISTED  # the fields listings show
+
+
+def test_pruning_folds_old_rows_and_moves_no_version(db):
+    """prune_changes folds each part's rows older than its --days into one: a process that was
+    running and one that starts afterwards have the same versions as before it."""
+    month_ago = timezone.now() - timedelta(days=40)
+    for scope in ["guide:a", "guide:a", "guide:b", "catalog", "guide:a"]:
+        ContentChange.objects.create(scope=scope, at=month_ago)
+    ContentChange.objects.create(scope="guide:a")  # recent: kept as it is
+    running = versions.Versions()
+    before = dict(running.current())
+
+    call_command("prune_changes", "--days", "30", verbosity=0)
+
+    assert ContentChange.objects.count() == 4  # guide:a folded from three rows to one
+    assert ContentChange.objects.filter(weight__isnull=False).count() == 1
+    running.due = True
+    assert dict(running.current()) == before
+    assert dict(versions.Versions().current()) == before
+    # A second pruning, after more old rows, folds them into the folded row's part again.
+    ContentChange.objects.create(scope="guide:a", at=month_ago + timedelta(days=1))
+    after_one_more = dict(versions.Versions().current())
+    call_command("prune_changes", verbosity=0)
+    assert ContentChange.objects.filter(scope="guide:a").count() == 2
+    assert dict(versions.Versions().current()) == after_one_more
+
+
+def test_pruning_refuses_a_day_count_below_one(db):
+    from django.core.management.base import CommandError
+
+    ContentChange.objects.create(scope="catalog", at=timezone.now() - timedelta(days=400))
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("prune_changes", "--days", "0")
+    assert ContentChange.objects.count() == 1
