@@ -5,30 +5,23 @@ from guides.caching import memory, pages, versions
 from tests import factories
 
 
-def _transactional(request) -> bool:
-    marker = request.node.get_closest_marker("django_db")
-    return bool(
-        {"transactional_db", "live_server"} & set(request.fixturenames)
-        or (marker is not None and marker.kwargs.get("transaction"))
-    )
-
-
 @pytest.fixture(autouse=True)
-def _no_state_left_from_the_last_test(request):
-    """Each test starts outside any transaction, with no content type remembered, and, when
-    it empties the database (transactional_db), with the content types and permissions an
-    emptied database has.
+def _no_state_left_from_the_last_test():
+    """Each test starts outside any transaction, with no content type remembered, and leaves
+    the project's apps as it found them.
 
-    Content types are read once per process and kept (ContentType.objects' cache); a test
-    that empties the database has them made again with new ids, so an id kept from before,
-    or from a row written and then rolled back, would point a later save's history at
-    nothing: a foreign key that fails at COMMIT. A request a page left running may also race
-    the emptying (on SQLite the live server shares the test's in-memory connection), leaving
-    content types or permissions unmade: they are made again here, as the emptying itself
-    makes them (post_migrate), rather than failing every later test of the worker. And
-    SQLite keeps a transaction open when its COMMIT fails, so that every later COMMIT on the
-    connection fails too; what such a transaction holds is never committed: it is rolled
-    back here."""
+    - Content types are read once per process and kept (ContentType.objects' cache): one
+      made inside a test's transaction, and rolled back with it, must not be used by the next
+      test.
+    - SQLite keeps a transaction open when its COMMIT fails, so that every later COMMIT on
+      the connection fails too; what such a transaction holds is never committed: it is
+      rolled back here.
+    - An app config left without its `models_module` (a data migration's function, called by
+      a test with the project's own apps, once did that to `guides`) gets no content types
+      and no permissions when a later test empties the database: every later test of the
+      worker then failed, far from the cause (history pointing at content types rolled back,
+      editors refused). The test that does it fails instead."""
+    from django.apps import apps
     from django.contrib.contenttypes.models import ContentType
     from django.db import connections
 
@@ -42,11 +35,14 @@ def _no_state_left_from_the_last_test(request):
             and not connection.in_atomic_block
         ):
             raw.rollback()
-    if _transactional(request):
-        from django.core.management.sql import emit_post_migrate_signal
-
-        emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    modules = {config.label: config.models_module for config in apps.get_app_configs()}
     yield
+    changed = [
+        config.label
+        for config in apps.get_app_configs()
+        if config.models_module is not modules[config.label]
+    ]
+    assert not changed, f"the test changed the models_module of the apps {changed}"
 
 
 @pytest.fixture(autouse=True)

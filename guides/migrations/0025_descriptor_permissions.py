@@ -11,10 +11,16 @@ def grant(apps, schema_editor):
     from django.contrib.auth.management import create_permissions
 
     # Permissions are normally created after all migrations; the groups need these now.
+    # (create_permissions skips an app without models_module, which a historical app lacks;
+    # it is put back as it was, so that a test calling this with the project's own apps
+    # leaves them whole.)
     app_config = apps.get_app_config("guides")
+    models_module = getattr(app_config, "models_module", None)
     app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
+    try:
+        create_permissions(app_config, apps=apps, verbosity=0)
+    finally:
+        app_config.models_module = models_module
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

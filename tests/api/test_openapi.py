@@ -95,12 +95,13 @@ def test_there_is_no_interactive_docs_page(client):
 
 @contextmanager
 def on_this_connection(app):
-    """The WSGI app, answering on the test's own database connections from whichever thread
-    the engine calls it in, one request at a time, as Django's live server does: with
-    SQLite's in-memory test database, a connection of the engine's threads' own would
-    outlive its thread (an in-memory database's connection is never closed), holding what
-    its requests left, and break the COMMITs of the tests after this one on the worker."""
-    from django.db import connections
+    """The WSGI app, answering on the test's own database connection, inside the test's
+    transaction, from whichever thread the engine calls it in, one request at a time, as
+    Django's test client does. So the engine opens no connection of its own (with SQLite's
+    in-memory test database, one would outlive its thread), and the test needs no database
+    of its own to empty afterwards: what the run wrote is rolled back with the test."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections, connections
 
     main = {alias: connections[alias] for alias in connections}
     one_at_a_time = threading.Lock()
@@ -113,9 +114,15 @@ def on_this_connection(app):
 
     for connection in main.values():
         connection.inc_thread_sharing()
+    # As Django's test client does: a request's start and end must not close the test's
+    # connection, which is inside the test's transaction.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     try:
         yield answer
     finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
         for connection in main.values():
             connection.dec_thread_sharing()
 
@@ -158,7 +165,7 @@ def schemathesis_failures(seed: int = 1, max_examples: int = 25) -> tuple[list[s
     return failures, ran
 
 
-@pytest.mark.django_db(transaction=True)  # the engine calls the app from its own threads
+@pytest.mark.django_db
 def test_schemathesis_finds_no_failure():
     call_command("import_guides", str(SAMPLE), verbosity=0)
     contact = OfficialContact.objects.filter(verified_on__isnull=False).first()
@@ -170,7 +177,7 @@ def test_schemathesis_finds_no_failure():
         assert ran[check] > 0, ran
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_schemathesis_would_notice_a_response_that_drifts_from_the_document(monkeypatch):
     """The check above can fail: a field the document does not describe is caught. The
     schemas shape every response, so the drift is put in after them, as it is rendered."""
