@@ -2,12 +2,13 @@
 
 - **Versions** (`versions.py`): the change log in the database, a row per change and per
   part of the site it touched (a guide, a category's list, the catalog, the whole site;
-  `touched.py` says which). Each process reads it on its own connection, at most every
-  CONTENT_POLL_SECONDS, and knows a version per part. Everything below is kept with the
+  `touched.py` says which). Each process reads it at most every CONTENT_POLL_SECONDS, and
+  knows a version per part. Everything below is kept with the
   versions of the parts it was built from, and used only while they have not moved: an
   edit drops what it touched, in every process of every instance, and nothing else.
 - **The page cache** (`pages.py`): whole anonymous responses, full and htmx variants, in
-  each process's memory and, with REDIS_URL, in the shared cache behind it.
+  each process's memory and, with REDIS_URL, in the shared cache behind it, under keys that
+  name the code that built them (`release.py`), so a deploy never serves the last one's.
 - **In memory** (`memory.py`): what each process keeps: the guides visitors read, the
   listings other pages use (the home page's lists, the categories, the search index), and
   beside each of these what pages derive from it alone (`derived`: rendered fragments and

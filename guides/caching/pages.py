@@ -8,8 +8,9 @@ category's list; the home page, search and the channels' pages: the catalog), an
 page is served only while those versions have not moved. A hit costs no query and no round
 trip: the versions are this process's own, read from the change log at most every
 CONTENT_POLL_SECONDS. A page from the shared cache is checked the same way, so a page that
-is corrupt, cut short, of another version of the code or of older content is never served:
-it is built again and replaces it.
+is corrupt, cut short or of older content is never served: it is built again and replaces
+it. Keys name the code that built the page (release.py): a new deploy shares none with the
+last one's.
 
 When the shared cache cannot be reached, pages are kept in memory all the same, and the
 shared cache is left alone a few seconds (an unreachable host costs a connect timeout,
@@ -31,6 +32,7 @@ from redis.exceptions import RedisError
 
 from cancelflow.languages import without_language
 from guides.caching import versions
+from guides.caching.release import code_version
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +62,7 @@ def _key(request: HttpRequest) -> str:
     restore = request.headers.get("HX-History-Restore-Request") == "true"
     variant = "partial" if htmx and not restore else "full"
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"page:{variant}:{digest}"
+    return f"page:{code_version()}:{variant}:{digest}"
 
 
 # After a failure the shared cache is left alone this long.

@@ -194,3 +194,38 @@ def _request(path):
     from django.test import RequestFactory
 
     return RequestFactory().get(path)
+
+
+def test_a_page_another_deploy_kept_in_the_shared_cache_is_never_served(
+    client, sample, monkeypatch
+):
+    """Instances of a new deploy share the shared cache with the last one's until they
+    replace them; pages are kept under the code that built them, so a page of the last
+    deploy (other markup, other stylesheet names) is never served by the new one, even while
+    the content it shows is unchanged."""
+    monkeypatch.setattr(pagecache, "_shared", lambda: True)  # as with REDIS_URL
+    monkeypatch.setattr(pagecache, "code_version", lambda: "last-deploy")
+    built = client.get(URL)
+    assert built["X-Cache"] == "miss"
+    pagecache.pages.clear()  # another instance: nothing in its own memory
+    assert client.get(URL)["X-Cache"] == "hit"  # the same deploy shares the page
+    pagecache.pages.clear()
+    monkeypatch.setattr(pagecache, "code_version", lambda: "new-deploy")
+    assert client.get(URL)["X-Cache"] == "miss"
+
+
+def test_the_code_version_names_the_files_pages_are_made_from(settings, tmp_path):
+    from guides.caching import release
+
+    (tmp_path / "templates").mkdir()
+    page = tmp_path / "templates" / "page.html"
+    page.write_text("<p>one</p>")
+    settings.BASE_DIR = tmp_path
+    release.code_version.cache_clear()
+    try:
+        first = release.code_version()
+        page.write_text("<p>two</p>")
+        release.code_version.cache_clear()
+        assert release.code_version() != first
+    finally:
+        release.code_version.cache_clear()
