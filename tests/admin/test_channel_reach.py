@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from django.core.management import call_command
-
 from guides.models import PurchaseChannel
 from guides.publishing.reach import channel_reach
 from tests.admin.test_admin import change_url, editor  # noqa: F401 (fixture)
+from tests.recorded import load_guides
 
 
 def test_the_channel_page_lists_every_answer_page_its_steps_reach(editor):  # noqa: F811
-    call_command("import_guides", verbosity=0)
+    load_guides()
     play = PurchaseChannel.objects.get(slug="google-play", parent=None)
     reach = channel_reach(play)
     assert len(reach.providers) >= 2 and len(reach.pages) >= len(reach.providers)

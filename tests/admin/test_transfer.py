@@ -19,6 +19,7 @@ from guides.admin import transfer as admin_transfer
 from guides.models import Provider, Route, Step
 from tests import factories
 from tests.files.test_import import SAMPLE, everything
+from tests.recorded import load_guides
 
 UPLOAD = reverse("admin:guides_provider_upload")
 CHANGELIST = reverse("admin:guides_provider_changelist")
@@ -26,7 +27,7 @@ CHANGELIST = reverse("admin:guides_provider_changelist")
 
 @pytest.fixture
 def imported(db):
-    call_command("import_guides", str(SAMPLE), verbosity=0)
+    load_guides(str(SAMPLE))
 
 
 @pytest.fixture

@@ -1,18 +1,18 @@
 """Fixtures of the API's tests."""
 
 import pytest
-from django.core.management import call_command
 
 from guides.models import Provider, Step
 from tests import factories
 from tests.files.test_import import SAMPLE
+from tests.recorded import load_guides
 
 
 @pytest.fixture
 def guides(db):
     """The sample guide (acme: website → region, app store with variants, amazon), and
     beside it a second published provider, a draft, and an unverified contact."""
-    call_command("import_guides", str(SAMPLE), verbosity=0)
+    load_guides(str(SAMPLE))
     acme = Provider.objects.get(slug="acme")
     unverified = factories.make_contact(provider=acme, value="https://example.com/acme/unchecked")
     Step.objects.filter(title="Open My Acme").update(contact=unverified)

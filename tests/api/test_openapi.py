@@ -8,12 +8,12 @@ from collections import Counter
 from contextlib import contextmanager
 
 import pytest
-from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from guides.api.v1 import openapi_document
 from guides.models import OfficialContact, Step
 from tests.files.test_import import SAMPLE
+from tests.recorded import load_guides
 
 
 def test_the_openapi_document_is_served_and_covers_every_endpoint(guides, client):
@@ -167,7 +167,7 @@ def schemathesis_failures(seed: int = 1, max_examples: int = 25) -> tuple[list[s
 
 @pytest.mark.django_db
 def test_schemathesis_finds_no_failure():
-    call_command("import_guides", str(SAMPLE), verbosity=0)
+    load_guides(str(SAMPLE))
     contact = OfficialContact.objects.filter(verified_on__isnull=False).first()
     Step.objects.filter(title="Open Settings on the iPhone").update(contact=contact.pk)
     failures, ran = schemathesis_failures()
@@ -183,7 +183,7 @@ def test_schemathesis_would_notice_a_response_that_drifts_from_the_document(monk
     schemas shape every response, so the drift is put in after them, as it is rendered."""
     from guides.api.v1 import api
 
-    call_command("import_guides", str(SAMPLE), verbosity=0)
+    load_guides(str(SAMPLE))
     render = api.renderer.render
 
     def drifting(request, data, *, response_status):

@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from guides.models import PurchaseChannel, Step
+from tests.recorded import load_guides
 
 CHOICE = re.compile(r'<a class="choice" href="/(?:de/)?cancel/kaspersky/apple-app-store/([\w-]+)/"')
 STEP = re.compile(r'<li class="step step-\w+" id="step-(\d+)"')
@@ -18,7 +18,7 @@ STEP = re.compile(r'<li class="step step-\w+" id="step-(\d+)"')
 
 @pytest.fixture
 def shipped(db):
-    call_command("import_guides", verbosity=0)
+    load_guides()
 
 
 @pytest.mark.parametrize("prefix", ["", "/de"])

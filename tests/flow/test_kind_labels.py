@@ -9,7 +9,6 @@ import html
 import re
 
 import pytest
-from django.core.management import call_command
 from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.test import Client
@@ -19,6 +18,7 @@ from guides.flow import map as flow_map
 from guides.models import Provider, PurchaseChannel, Step, StepKind
 from guides.models.flows import begins_with_word
 from tests.flow.test_map import admin_client, flow_url, superuser  # noqa: F401 (fixtures)
+from tests.recorded import load_guides
 
 VISITOR_STEP = re.compile(r'<li class="step step-\w+" id="step-(\d+)">\s*<h3>(.*?)</h3>', re.S)
 MAP_STEP = re.compile(
@@ -124,7 +124,7 @@ def test_the_filter_reads_the_title_as_the_page_shows_it():
 
 @pytest.fixture
 def shipped(db):
-    call_command("import_guides", verbosity=0)
+    load_guides()
 
 
 def visitor_titles(url: str) -> dict[int, str]:

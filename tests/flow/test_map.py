@@ -9,7 +9,6 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -20,6 +19,7 @@ from guides.models import Feedback, FeedbackStatus, Provider, Step
 from guides.web.sitemaps import flow_pages
 from tests import factories
 from tests.admin.test_admin import collected_static, manifest_storages  # noqa: F401 (collected_static: a fixture)
+from tests.recorded import load_guides
 
 VISITOR_STEP = re.compile(r'<li class="step step-\w+" id="step-(\d+)"')
 LEAF = re.compile(r'<section class="cf-leaf" id="[^"]*" data-path="([^"]*)">(.*?)</section>', re.S)
@@ -89,7 +89,7 @@ def app_store_guide(provider, app_store):
 
 @pytest.mark.django_db
 def test_every_shipped_page_of_steps_is_numbered_as_visitors_see_it(admin_client):
-    call_command("import_guides", verbosity=0)
+    load_guides()
     providers = list(Provider.objects.order_by("name"))
     assert len(providers) > 10
     sitemap = {page.path for page in flow_pages()}
@@ -114,7 +114,7 @@ def test_every_shipped_page_of_steps_is_numbered_as_visitors_see_it(admin_client
 
 @pytest.mark.django_db
 def test_kaspersky_on_one_screen(admin_client):
-    call_command("import_guides", verbosity=0)
+    load_guides()
     kaspersky = Provider.objects.get(slug="kaspersky")
     built = flow_map.build(kaspersky)
     response = admin_client.get(flow_url(kaspersky))

@@ -4,12 +4,12 @@ no unverified number; a guide whose pages do cannot be published."""
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from guides.models import Provider, Status, Step
 from guides.publishing import audit as page_audit
 from tests import factories
+from tests.recorded import load_guides
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def boss(db, django_user_model):
 
 
 def test_every_page_of_every_shipped_guide_carries_no_unverified_number(boss):
-    call_command("import_guides", verbosity=0)
+    load_guides()
     providers = list(Provider.objects.all())
     assert providers
     for provider in providers:
@@ -26,7 +26,7 @@ def test_every_page_of_every_shipped_guide_carries_no_unverified_number(boss):
 
 
 def test_the_audit_reads_every_page_of_the_flow(boss, monkeypatch):
-    call_command("import_guides", verbosity=0)
+    load_guides()
     kaspersky = Provider.objects.get(slug="kaspersky")
     rendered = []
     real = page_audit._render
@@ -68,7 +68,7 @@ def test_a_number_put_together_by_the_page_is_found(boss, title, body):
 
 
 def test_the_audit_reads_each_guide_once_for_all_its_pages(boss, django_assert_max_num_queries):
-    call_command("import_guides", verbosity=0)
+    load_guides()
     kaspersky = Provider.objects.get(slug="kaspersky")
     pages = []
     real = page_audit._render

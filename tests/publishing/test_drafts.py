@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from guides.models import Provider
 from tests import factories
+from tests.recorded import load_guides
 
 SAMPLE = "tests/data/sample.yaml"
 MARKER = "Draft — visitors cannot see this"
@@ -23,7 +24,7 @@ LISTS = ["/", "/category/security-software/", "/search/?q=acme", "/channels/app-
 
 @pytest.fixture
 def draft(db):
-    call_command("import_guides", SAMPLE, verbosity=0)
+    load_guides(SAMPLE)
     Provider.objects.filter(slug="acme").update(status="draft")
 
 

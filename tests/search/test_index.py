@@ -8,7 +8,6 @@ from __future__ import annotations
 import random
 
 import pytest
-from django.core.management import call_command
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -39,6 +38,7 @@ from guides.search.scoring import (
     score,
 )
 from tests import factories
+from tests.recorded import load_guides
 
 EVERYTHING = 100_000  # a limit past any number of providers here: the whole ranking
 
@@ -190,7 +190,7 @@ def catalogue(db):
     """The shipped guides, generated ones (names that share words and beginnings, numbers,
     a popular few), some with accents, punctuation and one-letter words, and aliases and a
     category translated (the same alias in two languages too)."""
-    call_command("import_guides", verbosity=0)
+    load_guides()
     generator.generate(providers=300, seed=3)
     category = factories.make_category(
         name="Télé & Radio", name_de="Fernsehen & Radio", name_es="Televisión", slug="tele"

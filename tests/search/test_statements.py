@@ -7,17 +7,17 @@ import time
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 
 from guides.models import Provider, StatementDescriptor
 from guides.search.statements import lookup, who_bills
 from guides.text.descriptors import looks_like_statement, name_hint, pattern_key, read_line
 from tests import factories
+from tests.recorded import load_guides
 
 
 @pytest.fixture
 def shipped(db):
-    call_command("import_guides", verbosity=0)
+    load_guides()
 
 
 # line, who charged (a channel's name or None), what for (a provider's name or None), where

@@ -10,18 +10,18 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from guides.models import PurchaseChannel
+from tests.recorded import load_guides
 
 LINE = "PAYPAL *SPOTIFY 4029357733"
 
 
 @pytest.fixture
 def shipped(db):
-    call_command("import_guides", verbosity=0)
+    load_guides()
 
 
 def search(client, q: str, prefix: str = "", **headers):

@@ -10,13 +10,13 @@ from html import unescape
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from guides.models import OfficialContact, Provider
 from guides.web.didnt_work import LETTER_FIELDS, write_letter
+from tests.recorded import load_guides
 
 APP_STORE = "/cancel/kaspersky/apple-app-store/iphone-ipad/didnt-work/"
 GOOGLE_PLAY = "/cancel/kaspersky/in-app/android/didnt-work/"
@@ -41,9 +41,8 @@ SHIPPED = [f"guides/content/{name}.yaml" for name in ("categories", "channels", 
 
 @pytest.fixture
 def guides(db):
-    """Loaded for each test, inside its transaction (a module-wide transaction held open
-    across tests does not survive pytest-xdist moving tests between workers)."""
-    call_command("import_guides", *SHIPPED, "guides/content/kaspersky.yaml", verbosity=0)
+    """Loaded for each test, inside its transaction (tests/recorded.py)."""
+    load_guides(*SHIPPED, "guides/content/kaspersky.yaml")
 
 
 def text_of(response) -> str:

@@ -10,7 +10,6 @@ import re
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -28,6 +27,7 @@ from guides.models import (
     Step,
 )
 from guides.models.translated import confirm_translation, translated_fields
+from tests.recorded import load_guides
 
 SAMPLE = "tests/data/sample.yaml"
 NOTICE_DE = "Ein Teil dieser Seite ist noch nicht ins Deutsche übersetzt"
@@ -48,7 +48,7 @@ PAGES = [
 
 @pytest.fixture
 def sample(db):
-    call_command("import_guides", SAMPLE, verbosity=0)
+    load_guides(SAMPLE)
     step = Step.objects.get(title_en="Use the link in your order email")
     step.body = "Find the email we sent when you **bought** Acme."
     step.save()

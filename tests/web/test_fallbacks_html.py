@@ -6,10 +6,10 @@ partials. Skipped, with the reason, where Java or vnu-jar is missing."""
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from guides.models import Step
+from tests.recorded import load_guides
 from tests.test_html_validity import FRAME, PAGES, PARTIALS, validate
 from tests.test_html_validity import java as java  # the fixture: Java with vnu-jar, or skip
 from tests.web.test_fallbacks import translate_everything
@@ -17,7 +17,7 @@ from tests.web.test_fallbacks import translate_everything
 
 @pytest.fixture
 def guides(db) -> None:
-    call_command("import_guides", verbosity=0)
+    load_guides()
     Step.objects.filter(route__provider__slug="kaspersky", route__slug="amazon").update(
         email_subject="Cancel my subscription", email_body="Hello,\n\nPlease cancel it."
     )

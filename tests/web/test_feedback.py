@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from django.test import Client
 
 from guides.admin import feedback_readout
 from guides.models import Feedback, Provider, Route
 from guides.web import feedback as feedback_module
+from tests.recorded import load_guides
 
 SAMPLE = "tests/data/sample.yaml"
 STEPS = "/cancel/acme/app-store/iphone/"
@@ -19,7 +19,7 @@ FORM = "/feedback/acme/app-store/iphone/"
 
 @pytest.fixture
 def sample(db):
-    call_command("import_guides", SAMPLE, verbosity=0)
+    load_guides(SAMPLE)
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,7 @@ from django.utils import translation
 
 from guides.files.exporter import dumps, export_data
 from guides.models import Category, Step
+from tests.recorded import load_guides
 from tests.web.test_seo import SITEMAP_NS, sitemap_paths
 
 SAMPLE = "tests/data/sample.yaml"
@@ -34,7 +35,7 @@ PAGES = [
 
 @pytest.fixture
 def sample(db):
-    call_command("import_guides", SAMPLE, verbosity=0)
+    load_guides(SAMPLE)
 
 
 def html_lang(response) -> str:

@@ -13,6 +13,7 @@ from django.utils import translation
 from guides.flow.guide import Guide
 from guides.models import Provider
 from tests import factories
+from tests.recorded import load_guides
 
 SAMPLE = "tests/data/sample.yaml"
 LANGUAGES = ["de", "fr", "es"]
@@ -20,7 +21,7 @@ LANGUAGES = ["de", "fr", "es"]
 
 @pytest.fixture
 def sample(db):
-    call_command("import_guides", SAMPLE, verbosity=0)
+    load_guides(SAMPLE)
     acme = Provider.objects.get(slug="acme")
     # A second guide in Acme's category, so that its page lists related guides.
     factories.make_provider(name="Bolt Antivirus", slug="bolt", category=acme.category)

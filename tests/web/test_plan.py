@@ -5,12 +5,12 @@ it could read and says what it could not, by position, without echoing it."""
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 from hypothesis import given
 from hypothesis import strategies as st
 
 from guides.models import Provider
 from guides.web.plan import MAX_GUIDES, Entry, build, parse, parse_entry
+from tests.recorded import load_guides
 
 KASPERSKY = "kaspersky/apple-app-store/iphone-ipad"
 NETFLIX = "netflix/apple-app-store/iphone-ipad"
@@ -19,7 +19,7 @@ SPOTIFY = "spotify/google-play"
 
 @pytest.fixture
 def shipped(db):
-    call_command("import_guides", verbosity=0)
+    load_guides()
 
 
 def query_values(query: str) -> list[str]:

@@ -6,16 +6,17 @@ from __future__ import annotations
 import logging
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+
+from tests.recorded import load_guides
 
 URL = "/record/kaspersky/apple-app-store/iphone-ipad/"
 
 
 @pytest.fixture
 def shipped(db):
-    call_command("import_guides", verbosity=0)
+    load_guides()
 
 
 def test_the_form_alone_until_filled_in(client, shipped):

@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -15,13 +14,14 @@ from icalendar import Calendar
 
 from guides.web import reminder as reminders
 from guides.web.reminder import Reminder, ReminderForm, add_months, next_renewal
+from tests.recorded import load_guides
 
 TODAY = date(2026, 12, 7)
 
 
 @pytest.fixture
 def sample(db):
-    call_command("import_guides", "tests/data/sample.yaml", verbosity=0)
+    load_guides("tests/data/sample.yaml")
 
 
 @pytest.fixture

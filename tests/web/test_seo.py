@@ -10,10 +10,10 @@ import xml.etree.ElementTree as ET
 from urllib.parse import urlparse
 
 import pytest
-from django.core.management import call_command
 
 from guides.models import Provider
 from tests import factories
+from tests.recorded import load_guides
 
 SAMPLE = "tests/data/sample.yaml"
 BASE = "http://testserver"
@@ -21,7 +21,7 @@ BASE = "http://testserver"
 
 @pytest.fixture
 def sample(db):
-    call_command("import_guides", SAMPLE, verbosity=0)
+    load_guides(SAMPLE)
 
 
 def head(html: str) -> str:
@@ -224,7 +224,7 @@ def test_sitemap_holds_every_state_a_visitor_can_reach(client, sample):
 
 
 def test_sitemap_follows_the_shipped_guides(client, db):
-    call_command("import_guides", verbosity=0)
+    load_guides()
     paths = sitemap_paths(client)
     assert "/cancel/kaspersky/apple-app-store/iphone-ipad/" in paths
     assert "/cancel/kaspersky/in-app/iphone-ipad/" in paths  # the route names the variant

@@ -2,16 +2,16 @@
 query budgets that hold however large a guide grows."""
 
 import pytest
-from django.core.management import call_command
 
 from tests import factories
+from tests.recorded import load_guides
 
 SAMPLE = "tests/data/sample.yaml"
 
 
 @pytest.fixture
 def sample(db):
-    call_command("import_guides", SAMPLE, verbosity=0)
+    load_guides(SAMPLE)
 
 
 def htmx(client, url, **headers):
