@@ -10,10 +10,12 @@ in the report: the database, Redis or not, the workers):
                    on the guides the writer does not touch
   shipped-uncached the same with CANCELFLOW_PAGE_CACHE=0: every page resolved and rendered,
                    from the guides kept in memory (what a page costs on a miss)
-  shipped-cold     the same with CANCELFLOW_KEEP_IN_MEMORY=0 too: every page read from the
-                   database, as the first read of a guide after its edit is
-  scaled, scaled-writer, scaled-uncached, scaled-cold
-                   the same four with the shipped guides plus N generated providers
+  scaled, scaled-writer, scaled-uncached
+                   the same three with the shipped guides plus N generated providers
+  scaled-first-reads
+                   as deployed, and every request reads a generated guide no request has
+                   read before (bench/first_reads.lua): the first read of a guide, as after
+                   its edit, when neither the worker nor the page cache holds it
 
 Each page is measured in rounds, each round the baseline then the page, back to back; its
 ratio to the baseline is the median of the rounds' ratios. A burst of noise from elsewhere
@@ -107,8 +109,10 @@ MODES = {
     "": (True, True, False),
     "-writer": (True, True, True),
     "-uncached": (False, True, False),
-    "-cold": (False, False, False),
 }
+# The first reads of guides: the page, and what is read before it, as a server in use has.
+FIRST_READ = "provider-first-read"
+FIRST_READ_WARMUP = ["/", "/search/?q=kaspersky", "/cancel/kaspersky/"]
 
 
 class Server:
@@ -178,7 +182,13 @@ class Server:
         return f"http://127.0.0.1:{self.port}{path}"
 
 
-def wrk(url: str, headers: dict[str, str], seconds: int = SECONDS) -> dict:
+def wrk(
+    url: str,
+    headers: dict[str, str],
+    seconds: int = SECONDS,
+    script: str = "report.lua",
+    args: tuple[object, ...] = (),
+) -> dict:
     """One wrk run's raw figures: requests, duration_us, bytes, errors, p50_us, p99_us."""
     command = [
         "wrk",
@@ -191,11 +201,20 @@ def wrk(url: str, headers: dict[str, str], seconds: int = SECONDS) -> dict:
         "--timeout",
         "5s",
         "-s",
-        str(BENCH / "report.lua"),
+        str(BENCH / script),
     ]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
-    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    command.append(url)
+    if args:
+        command += ["--", *map(str, args)]
+    output = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=dict(os.environ, BENCH_DIR=str(BENCH)),  # where first_reads.lua finds report.lua
+    ).stdout
     return json.loads(output.strip().splitlines()[-1])
 
 
@@ -250,6 +269,41 @@ def measure(server: Server, pages: list[tuple[str, str, dict]]) -> dict[str, dic
         print(f"  {name:<11} {results[name]['rps']:>9.1f} req/s", flush=True)
     results = {"baseline": summary(baselines), **results}
     results["baseline"].update(body_bytes=body_bytes(base_url, base_headers), ratio_to_baseline=1.0)
+    return results
+
+
+def measure_first_reads(server: Server, base_path: str) -> dict[str, dict]:
+    """The provider page of generated guides, each read once in the phase: a block of them
+    for each round (the last guide is left for the page's size). A round that used up its
+    block would read guides again; it is reported (`repeats`), as the page cache's hits are."""
+    width = max(5, len(str(PROVIDERS)))  # as bench/generator.py numbers them
+    block = (PROVIDERS - 1) // ROUNDS
+    path = f"/cancel/synthetic-provider-{PROVIDERS:0{width}d}/"
+    body = body_bytes(server.url(path), {})
+    for warm in FIRST_READ_WARMUP:  # what every page reads besides its guide: kept already
+        wrk(server.url(warm), {}, seconds=1)
+    baselines, runs, ratios, repeats = [], [], [], False
+    for number in range(ROUNDS):
+        first = 1 + number * block
+        baseline = wrk(server.url(base_path), {})
+        run = wrk(
+            server.url("/"),
+            {},
+            script="first_reads.lua",
+            args=(first, first + block - 1, width, THREADS),
+        )
+        repeats = repeats or run["requests"] > block
+        baselines.append(baseline)
+        runs.append(run)
+        ratios.append(rps(run) / max(rps(baseline), 1e-9))
+    results = {"baseline": summary(baselines), FIRST_READ: summary(runs)}
+    results["baseline"].update(
+        body_bytes=body_bytes(server.url(base_path), {}), ratio_to_baseline=1.0
+    )
+    results[FIRST_READ].update(
+        body_bytes=body, ratio_to_baseline=round(statistics.median(ratios), 3), repeats=repeats
+    )
+    print(f"  {FIRST_READ:<11} {results[FIRST_READ]['rps']:>9.1f} req/s", flush=True)
     return results
 
 
@@ -308,6 +362,9 @@ def main() -> None:
                 env, page_cache=page_cache, keep_in_memory=keep_in_memory, writer=writer
             ) as server:
                 run["phases"][phase] = measure(server, pages)
+    print("Phase scaled-first-reads", flush=True)
+    with Server(env, page_cache=True, keep_in_memory=True) as server:
+        run["phases"]["scaled-first-reads"] = measure_first_reads(server, pages[0][1])
     run["targets"] = targets(run)
 
     for phase, results in run["phases"].items():
