@@ -4,10 +4,10 @@
   pages, `guide:<slug>`; a route or a statement line also the `catalog` (a channel's page
   lists the guides sold through it; search reads statement lines);
 - a provider row: its pages, and when what listings show of it changed (its names, summary,
-  category, popularity, status) its category's list and the catalog too;
+  category, popularity, status) its category's list, the catalog and the names search reads;
 - a channel's rows (its variants, steps, contacts, statement lines): the pages of every guide
   sold through it, and the catalog;
-- a category: its list and the catalog.
+- a category: its list, the catalog and the names search reads.
 
 A draft (of a guide or a channel) touches nothing visitors see. Writes that send no signal
 (bulk updates, a load of guide files) say what they changed themselves.
@@ -41,7 +41,7 @@ def provider_parts(provider, *, listed: bool) -> list[str]:
         return []
     parts = [versions.guide(provider.slug)]
     if listed:
-        parts += [versions.category(provider.category_id), versions.CATALOG]
+        parts += [versions.category(provider.category_id), versions.CATALOG, versions.NAMES]
     return parts
 
 
@@ -96,7 +96,7 @@ def parts_of(instance, *, before: tuple | None = None) -> list[str]:
             parts.append(versions.guide(old_slug))
         return parts
     if isinstance(instance, models.Category):
-        return [versions.category(instance.pk), versions.CATALOG]
+        return [versions.category(instance.pk), versions.CATALOG, versions.NAMES]
     if isinstance(instance, models.PurchaseChannel):
         return channel_parts(instance.pk)
     if isinstance(instance, models.Step):

@@ -6,7 +6,10 @@ log (guides/models/changes.py), in the transaction of the change itself:
 - `guide:<slug>`: one guide's pages (its routes, steps, notes, questions, contacts);
 - `category:<id>`: the list of a category's guides, which every guide of it shows
   ("More guides in …");
-- `catalog`: the listings: the home page, the search index, the channels' pages;
+- `catalog`: the listings: the home page, the search page, the channels' pages;
+- `names`: what the search index holds of every guide: its names, aliases and summary, its
+  category's name (a change to what listings show of a guide or a category moves it, with
+  the catalog; a route or a channel, which move the catalog, leave it);
 - `site`: everything (a rights note; a load of guide files, whose writes send no signals).
 
 Each process reads the rows it has not seen yet, at most every
@@ -51,6 +54,7 @@ log = logging.getLogger(__name__)
 
 SITE = "site"
 CATALOG = "catalog"
+NAMES = "names"
 # A row may show up this long after rows with higher ids (a transaction still open).
 LOOKBACK_SECONDS = 60
 

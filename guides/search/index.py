@@ -4,7 +4,7 @@ guides are kept in memory (settings.KEEP_GUIDES_IN_MEMORY), in the order `score(
 
 Each process keeps a `SearchIndex` of every published provider (its name, its aliases and
 its category's name, in every language), built from one query and kept until the catalog
-changes (guides/caching/versions.py), so a search makes no query at all. Scoring
+changes (guides/caching/versions.py: `names`, which a route or a channel does not move), so a search makes no query at all. Scoring
 every provider on each search would cost tens of milliseconds per thousand providers, so
 the index works out `score()` level by level instead, from sorted lists and postings built
 once:
@@ -388,8 +388,8 @@ def _every_word_near(per_word: list[dict[int, set[int]]]) -> dict[int, set[int]]
 
 def current_index() -> SearchIndex | None:
     """This process's index of the published providers, kept with its guides
-    (guides/caching/memory.py) and built anew when the catalog has changed. None when
+    (guides/caching/memory.py) and built anew when the names it holds have changed. None when
     nothing is kept (settings.KEEP_GUIDES_IN_MEMORY off): search then asks the database."""
     if not settings.KEEP_GUIDES_IN_MEMORY:
         return None
-    return memory.guides.listing("search", SearchIndex.build, (versions.CATALOG,))
+    return memory.guides.listing("search", SearchIndex.build, (versions.NAMES,))

@@ -110,7 +110,7 @@ def test_a_tag_is_valid_while_its_parts_stay_put():
 
 def acme_parts() -> list[str]:
     acme = Provider.objects.get(slug="acme")
-    return ["guide:acme", f"category:{acme.category_id}", "catalog"]
+    return ["guide:acme", f"category:{acme.category_id}", "catalog", "names"]
 
 
 def test_what_each_kind_of_row_touches(sample):
@@ -118,7 +118,7 @@ def test_what_each_kind_of_row_touches(sample):
     acme = Provider.objects.get(slug="acme")
     store = PurchaseChannel.objects.get(slug="app-store")
     expected = {
-        Category: {f"category:{acme.category_id}", "catalog"},
+        Category: {f"category:{acme.category_id}", "catalog", "names"},
         PurchaseChannel: {"catalog", "guide:acme"},
         Route: {"guide:acme", "catalog"},
         ProviderNote: {"guide:acme"},
