@@ -68,15 +68,28 @@ class GuideStore:
         versions.uses(*guide_parts(guide))
         return guide
 
-    def listing[T](self, name: str, load: Callable[[], T], parts: Iterable[str]) -> T:
-        """What `load()` gives, kept under `name` until one of `parts` changes."""
+    def listing[T](
+        self,
+        name: str,
+        load: Callable[[], T],
+        parts: Iterable[str],
+        refresh: Callable[[T], T | None] | None = None,
+    ) -> T:
+        """What `load()` gives, kept under `name` until one of `parts` changes; then, with
+        `refresh`, what it makes of the value kept (None: load it anew), unless the whole
+        site changed."""
         parts = tuple(parts)
         snapshot = versions.current()
         versions.uses(*parts)
         found = self.lists.get(name)
         if found is not None and snapshot.valid(found[0]):
             return cast(T, found[1])  # what load() gave: each name has one loader
-        value = load()
+        value = None
+        site = tuple(part for part in found[0] if part[0] == versions.SITE) if found else ()
+        if found is not None and refresh is not None and snapshot.valid(site):
+            value = refresh(cast(T, found[1]))
+        if value is None:
+            value = load()
         self.lists[name] = (snapshot.tag(parts), value)
         return value
 

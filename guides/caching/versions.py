@@ -176,6 +176,13 @@ class Versions:
         self.loaded = True
 
 
+def guides_changed_since(moment) -> set[str]:
+    """The slugs of the guides the log names from `moment` on (their `guide:<slug>` rows):
+    one query, on the log's index of times."""
+    rows = _log().objects.filter(at__gte=moment, scope__startswith="guide:")
+    return {scope.removeprefix("guide:") for scope in rows.values_list("scope", flat=True)}
+
+
 def counted() -> Coalesce:
     """What a row of the log counts for in its part's version: its id, or, for a row that
     `prune` folded others into, its weight."""

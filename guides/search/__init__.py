@@ -6,8 +6,10 @@ from any language's page, in the same order: a German alias from the English pag
 results are shown in the page's language, as every text is.
 
 - `scoring`: the rules of a match and the one ranking function, `score()`; pure.
-- `index`: the index each process keeps of the published guides (when guides are kept in
-  memory, settings.KEEP_GUIDES_IN_MEMORY): a search makes no query at all.
+- `index`: the index of the published guides each process keeps (when guides are kept in
+  memory, settings.KEEP_GUIDES_IN_MEMORY): a search makes no query at all;
+- `kept`: how it is kept up to date: brought up to date with the guides whose names changed,
+  not built again.
 - `database`: the database path, for editors previewing drafts and processes that keep
   nothing: trigram lookups on PostgreSQL, every provider ranked in memory on SQLite.
 
@@ -19,7 +21,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from guides.models import Provider
-from guides.search import database, index
+from guides.search import database, kept
 from guides.search.database import MAX_RESULTS, names_containing, suggested_categories
 from guides.search.scoring import Query, normalise
 
@@ -36,7 +38,7 @@ def search_providers(
     if not query.text:
         return []
     if settings.KEEP_GUIDES_IN_MEMORY and not include_drafts:
-        kept = index.current_index()
-        if kept is not None:
-            return kept.search(query, limit)
+        index = kept.current_index()
+        if index is not None:
+            return index.search(query, limit)
     return database.search(query, limit, include_drafts=include_drafts)

@@ -3,8 +3,8 @@ guides are kept in memory (settings.KEEP_GUIDES_IN_MEMORY), in the order `score(
 (guides/search/scoring.py) gives them.
 
 Each process keeps a `SearchIndex` of every published provider (its name, its aliases and
-its category's name, in every language), built from one query and kept until the catalog
-changes (guides/caching/versions.py: `names`, which a route or a channel does not move), so a search makes no query at all. Scoring
+its category's name, in every language), built from one query and kept up to date as the
+names change (guides/search/kept.py), so a search makes no query at all. Scoring
 every provider on each search would cost tens of milliseconds per thousand providers, so
 the index works out `score()` level by level instead, from sorted lists and postings built
 once:
@@ -39,9 +39,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import combinations, islice
 
-from django.conf import settings
-
-from guides.caching import memory, versions
 from guides.models import Category, Provider
 from guides.search.database import MAX_RESULTS, RESULT_FIELDS, aliases_of, names_of
 from guides.search.scoring import (
@@ -80,6 +77,13 @@ def _head_sizes() -> dict[int, int]:
         if limit and limit not in sizes:
             sizes[limit] = length - limit
     return {limit: size for limit, size in sizes.items() if size > 0}
+
+
+def published_providers(**lookup) -> list[Provider]:
+    """Published providers as the index reads them (each text's columns are loaded, and
+    read by name): one query."""
+    providers = Provider.objects.published().filter(**lookup).select_related("category")
+    return list(providers.only(*RESULT_FIELDS, "aliases").order_by())
 
 
 class _Sorted:
@@ -179,10 +183,9 @@ class SearchIndex:
 
     @classmethod
     def build(cls) -> SearchIndex:
-        """The index of the published providers, the same for every language's pages (each
-        text's columns are loaded, and read by name): one query."""
-        providers = Provider.objects.published().select_related("category")
-        return cls(list(providers.only(*RESULT_FIELDS, "aliases").order_by()))
+        """The index of the published providers, the same for every language's pages: one
+        query."""
+        return cls(published_providers())
 
     # -- searching ------------------------------------------------------------------------------
 
@@ -384,12 +387,3 @@ def _every_word_near(per_word: list[dict[int, set[int]]]) -> dict[int, set[int]]
         if total <= MAX_EDITS:
             by_total[total].add(number)
     return by_total
-
-
-def current_index() -> SearchIndex | None:
-    """This process's index of the published providers, kept with its guides
-    (guides/caching/memory.py) and built anew when the names it holds have changed. None when
-    nothing is kept (settings.KEEP_GUIDES_IN_MEMORY off): search then asks the database."""
-    if not settings.KEEP_GUIDES_IN_MEMORY:
-        return None
-    return memory.guides.listing("search", SearchIndex.build, (versions.NAMES,))
