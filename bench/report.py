@@ -59,6 +59,13 @@ def targets(run: dict) -> list[str]:
             )
     errors = sum(f["errors"] for phase in phases.values() for f in phase.values())
     out.append(f"errors, every phase: {errors} (target 0) {'ok' if errors == 0 else 'MISSED'}")
+    for name in ("search", "search-statement"):
+        ratio = phases["scaled-renames"][name]["ratio_to_baseline"]
+        out.append(
+            f"{name} while a guide is renamed every second, {providers} providers (each "
+            f"worker's index brought up to date): {ratio:.2f}x baseline (target ≥ 0.2) "
+            f"{'ok' if ratio >= 0.2 else 'MISSED'}"
+        )
     first = phases["scaled-first-reads"]["provider-first-read"]
     ratio = first["ratio_to_baseline"]
     out.append(

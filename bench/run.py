@@ -12,6 +12,8 @@ in the report: the database, Redis or not, the workers):
                    from the guides kept in memory (what a page costs on a miss)
   scaled, scaled-writer, scaled-uncached
                    the same three with the shipped guides plus N generated providers
+  scaled-renames   as deployed, while an editor renames a random other guide every second
+                   (its aliases: what search reads): home, search and a provider
   scaled-first-reads
                    as deployed, and every request reads a generated guide no request has
                    read before (bench/first_reads.lua): the first read of a guide, as after
@@ -104,12 +106,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-# phase suffix: (page cache, guides kept in memory, a writer saving a guide every second)
-MODES = {
-    "": (True, True, False),
-    "-writer": (True, True, True),
-    "-uncached": (False, True, False),
+# phase suffix: (page cache, guides kept in memory, what a writer edits every second)
+MODES: dict[str, tuple[bool, bool, str | None]] = {
+    "": (True, True, None),
+    "-writer": (True, True, "steps"),
+    "-uncached": (False, True, None),
 }
+# The pages that read the names of every guide, measured while a guide is renamed every second.
+RENAMES_PAGES = ("baseline", "home", "search", "search-statement", "provider")
 # The first reads of guides: the page, and what is read before it, as a server in use has.
 FIRST_READ = "provider-first-read"
 FIRST_READ_WARMUP = ["/", "/search/?q=kaspersky", "/cancel/kaspersky/"]
@@ -117,7 +121,12 @@ FIRST_READ_WARMUP = ["/", "/search/?q=kaspersky", "/cancel/kaspersky/"]
 
 class Server:
     def __init__(
-        self, env: dict[str, str], *, page_cache: bool, keep_in_memory: bool, writer: bool = False
+        self,
+        env: dict[str, str],
+        *,
+        page_cache: bool,
+        keep_in_memory: bool,
+        writer: str | None = None,
     ) -> None:
         self.port = free_port()
         self.writer = writer
@@ -157,7 +166,7 @@ class Server:
                             self.writer_process = subprocess.Popen(
                                 [PYTHON, "-m", "bench.writer"],
                                 cwd=ROOT,
-                                env=self.env,
+                                env=dict(self.env, BENCH_WRITER_EDITS=self.writer),
                                 stdout=self.log,
                                 stderr=self.log,
                             )
@@ -362,6 +371,11 @@ def main() -> None:
                 env, page_cache=page_cache, keep_in_memory=keep_in_memory, writer=writer
             ) as server:
                 run["phases"][phase] = measure(server, pages)
+    print("Phase scaled-renames", flush=True)
+    with Server(env, page_cache=True, keep_in_memory=True, writer="names") as server:
+        run["phases"]["scaled-renames"] = measure(
+            server, [page for page in pages if page[0] in RENAMES_PAGES]
+        )
     print("Phase scaled-first-reads", flush=True)
     with Server(env, page_cache=True, keep_in_memory=True) as server:
         run["phases"]["scaled-first-reads"] = measure_first_reads(server, pages[0][1])
