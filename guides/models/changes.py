@@ -11,7 +11,7 @@ from django.utils import timezone
 
 class ContentChange(models.Model):
     id = models.BigAutoField(primary_key=True)
-    # "site", "catalog", "category:<id>" or "guide:<slug>" (guides/caching/versions.py)
+    # "site", "catalog", "names", "category:<id>" or "guide:<slug>" (guides/caching/versions.py)
     scope = models.CharField(max_length=160)
     at = models.DateTimeField(default=timezone.now, db_index=True)
     # What the row counts for in its part's version, when not its id: the ids of the older
