@@ -41,7 +41,6 @@ import secrets
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -51,18 +50,22 @@ from pathlib import Path
 from typing import Any
 
 from bench.report import table, targets
+from bench.wrk import (
+    CONNECTIONS,
+    PROVIDERS,
+    ROUNDS,
+    SECONDS,
+    THREADS,
+    WARMUP_SECONDS,
+    measure,
+    measure_first_reads,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 PYTHON = sys.executable
 
-SECONDS = int(os.environ.get("BENCH_SECONDS", "4"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
-WARMUP_SECONDS = int(os.environ.get("BENCH_WARMUP_SECONDS", "3"))
-CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
-THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
-PROVIDERS = int(os.environ.get("BENCH_PROVIDERS", "10000"))
 
 PAGES = [
     # name, path, extra headers
@@ -114,9 +117,6 @@ MODES: dict[str, tuple[bool, bool, str | None]] = {
 }
 # The pages that read the names of every guide, measured while a guide is renamed every second.
 RENAMES_PAGES = ("baseline", "home", "search", "search-statement", "provider")
-# The first reads of guides: the page, and what is read before it, as a server in use has.
-FIRST_READ = "provider-first-read"
-FIRST_READ_WARMUP = ["/", "/search/?q=kaspersky", "/cancel/kaspersky/"]
 
 
 class Server:
@@ -191,131 +191,6 @@ class Server:
         return f"http://127.0.0.1:{self.port}{path}"
 
 
-def wrk(
-    url: str,
-    headers: dict[str, str],
-    seconds: int = SECONDS,
-    script: str = "report.lua",
-    args: tuple[object, ...] = (),
-) -> dict:
-    """One wrk run's raw figures: requests, duration_us, bytes, errors, p50_us, p99_us."""
-    command = [
-        "wrk",
-        "-t",
-        str(THREADS),
-        "-c",
-        str(CONNECTIONS),
-        "-d",
-        f"{seconds}s",
-        "--timeout",
-        "5s",
-        "-s",
-        str(BENCH / script),
-    ]
-    for name, value in headers.items():
-        command += ["-H", f"{name}: {value}"]
-    command.append(url)
-    if args:
-        command += ["--", *map(str, args)]
-    output = subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        check=True,
-        env=dict(os.environ, BENCH_DIR=str(BENCH)),  # where first_reads.lua finds report.lua
-    ).stdout
-    return json.loads(output.strip().splitlines()[-1])
-
-
-def rps(run: dict) -> float:
-    return run["requests"] / (run["duration_us"] / 1e6)
-
-
-def summary(runs: list[dict]) -> dict:
-    """The figures of one page over its rounds."""
-    requests = sum(r["requests"] for r in runs)
-    return {
-        "rps": round(requests / (sum(r["duration_us"] for r in runs) / 1e6), 1),
-        "p50_ms": round(statistics.median(r["p50_us"] for r in runs) / 1000, 2),
-        "p99_ms": round(max(r["p99_us"] for r in runs) / 1000, 2),
-        "errors": sum(r["errors"] for r in runs),
-        "requests": requests,
-        "bytes_per_response": round(sum(r["bytes"] for r in runs) / max(requests, 1)),
-        "rounds_rps": [round(rps(r), 1) for r in runs],
-        # of the answers the page cache said hit or miss, the share it served
-        "hit_rate": round(
-            sum(r.get("hits", 0) for r in runs) / max(sum(r.get("cached", 0) for r in runs), 1), 4
-        ),
-    }
-
-
-def body_bytes(url: str, headers: dict[str, str]) -> int:
-    """The size of the page itself; urlopen raises if it does not answer 2xx."""
-    with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30) as r:
-        return len(r.read())
-
-
-def measure(server: Server, pages: list[tuple[str, str, dict]]) -> dict[str, dict]:
-    (_, base_path, base_headers), *others = pages
-    base_url = server.url(base_path)
-    baselines: list[dict] = []
-    results = {}
-    for name, path, headers in others:
-        body = body_bytes(server.url(path), headers)
-        # Warm up at full concurrency, so that every worker has filled what it keeps (its
-        # page cache, guides and search index): the figures are for a server in use.
-        wrk(server.url(path), headers, seconds=WARMUP_SECONDS)
-        runs, ratios = [], []
-        for _ in range(ROUNDS):
-            baseline = wrk(base_url, base_headers)
-            run = wrk(server.url(path), headers)
-            baselines.append(baseline)
-            runs.append(run)
-            ratios.append(rps(run) / max(rps(baseline), 1e-9))
-        results[name] = summary(runs)
-        results[name]["body_bytes"] = body
-        results[name]["ratio_to_baseline"] = round(statistics.median(ratios), 3)
-        print(f"  {name:<11} {results[name]['rps']:>9.1f} req/s", flush=True)
-    results = {"baseline": summary(baselines), **results}
-    results["baseline"].update(body_bytes=body_bytes(base_url, base_headers), ratio_to_baseline=1.0)
-    return results
-
-
-def measure_first_reads(server: Server, base_path: str) -> dict[str, dict]:
-    """The provider page of generated guides, each read once in the phase: a block of them
-    for each round (the last guide is left for the page's size). A round that used up its
-    block would read guides again; it is reported (`repeats`), as the page cache's hits are."""
-    width = max(5, len(str(PROVIDERS)))  # as bench/generator.py numbers them
-    block = (PROVIDERS - 1) // ROUNDS
-    path = f"/cancel/synthetic-provider-{PROVIDERS:0{width}d}/"
-    body = body_bytes(server.url(path), {})
-    for warm in FIRST_READ_WARMUP:  # what every page reads besides its guide: kept already
-        wrk(server.url(warm), {}, seconds=1)
-    baselines, runs, ratios, repeats = [], [], [], False
-    for number in range(ROUNDS):
-        first = 1 + number * block
-        baseline = wrk(server.url(base_path), {})
-        run = wrk(
-            server.url("/"),
-            {},
-            script="first_reads.lua",
-            args=(first, first + block - 1, width, THREADS),
-        )
-        repeats = repeats or run["requests"] > block
-        baselines.append(baseline)
-        runs.append(run)
-        ratios.append(rps(run) / max(rps(baseline), 1e-9))
-    results = {"baseline": summary(baselines), FIRST_READ: summary(runs)}
-    results["baseline"].update(
-        body_bytes=body_bytes(server.url(base_path), {}), ratio_to_baseline=1.0
-    )
-    results[FIRST_READ].update(
-        body_bytes=body, ratio_to_baseline=round(statistics.median(ratios), 3), repeats=repeats
-    )
-    print(f"  {FIRST_READ:<11} {results[FIRST_READ]['rps']:>9.1f} req/s", flush=True)
-    return results
-
-
 def shape(env: dict[str, str]) -> str:
     """The deployment shape measured, in the README's words."""
     database = "PostgreSQL" if env["DATABASE_URL"].startswith("postgres") else "SQLite"
@@ -370,15 +245,15 @@ def main() -> None:
             with Server(
                 env, page_cache=page_cache, keep_in_memory=keep_in_memory, writer=writer
             ) as server:
-                run["phases"][phase] = measure(server, pages)
+                run["phases"][phase] = measure(server.url, pages)
     print("Phase scaled-renames", flush=True)
     with Server(env, page_cache=True, keep_in_memory=True, writer="names") as server:
         run["phases"]["scaled-renames"] = measure(
-            server, [page for page in pages if page[0] in RENAMES_PAGES]
+            server.url, [page for page in pages if page[0] in RENAMES_PAGES]
         )
     print("Phase scaled-first-reads", flush=True)
     with Server(env, page_cache=True, keep_in_memory=True) as server:
-        run["phases"]["scaled-first-reads"] = measure_first_reads(server, pages[0][1])
+        run["phases"]["scaled-first-reads"] = measure_first_reads(server.url, pages[0][1])
     run["targets"] = targets(run)
 
     for phase, results in run["phases"].items():

@@ -28,15 +28,7 @@ def main() -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cancelflow.settings")
     django.setup()
-    from guides.models import Provider, Status, Step
-
-    if os.environ.get("BENCH_WRITER_EDITS") == "names":
-        guides = list(
-            Provider.objects.published().exclude(slug__in=MEASURED).values_list("pk", flat=True)
-        )
-        save = _renamer(Provider, guides)
-    else:
-        save = _step_editor(Step, Status)
+    save = _renamer() if os.environ.get("BENCH_WRITER_EDITS") == "names" else _step_editor()
     running = True
 
     def stop(*_) -> None:
@@ -52,7 +44,12 @@ def main() -> None:
     print(f"bench writer: {saves} saves", flush=True)
 
 
-def _renamer(Provider, guides: list[int]):
+def _renamer():
+    from guides.models import Provider
+
+    guides = list(
+        Provider.objects.published().exclude(slug__in=MEASURED).values_list("pk", flat=True)
+    )
     if not guides:
         sys.exit("bench writer: no guide to rename")
     chooser = random.Random(1)
@@ -69,7 +66,9 @@ def _renamer(Provider, guides: list[int]):
     return save
 
 
-def _step_editor(Step, Status):
+def _step_editor():
+    from guides.models import Status, Step
+
     steps = list(
         Step.objects.filter(
             route__provider__status=Status.PUBLISHED, route__provider__draft_of__isnull=True
