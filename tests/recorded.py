@@ -91,9 +91,9 @@ def _in_order(changes: list[_Change]) -> list[_Change]:
 
 def _replay(changes: list[_Change]) -> None:
     """The recorded rows written into the current transaction, as plain SQL (a model's
-    constructor would run its translated fields' descriptors). Foreign keys are checked at
-    the transaction's end (deferred, on SQLite and PostgreSQL alike), so the order does not
-    matter."""
+    constructor would run its translated fields' descriptors), in `_in_order`. Foreign keys
+    themselves are checked at the transaction's end (deferred, on SQLite and PostgreSQL
+    alike)."""
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         for change in _in_order(changes):

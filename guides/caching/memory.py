@@ -85,9 +85,10 @@ class GuideStore:
         if found is not None and snapshot.valid(found[0]):
             return cast(T, found[1])  # what load() gave: each name has one loader
         value = None
-        site = tuple(part for part in found[0] if part[0] == versions.SITE) if found else ()
-        if found is not None and refresh is not None and snapshot.valid(site):
-            value = refresh(cast(T, found[1]))
+        if found is not None and refresh is not None:
+            site = tuple(part for part in found[0] if part[0] == versions.SITE)
+            if snapshot.valid(site):
+                value = refresh(cast(T, found[1]))
         if value is None:
             value = load()
         self.lists[name] = (snapshot.tag(parts), value)

@@ -68,8 +68,10 @@ class KeptIndex:
         self.since = since  # changes from here on (less the log's look-back) are not in it
         self.categories = _categories_of(base.providers)  # and those of the overlay
         self.base_by_slug = {provider.slug: provider for provider in base.providers}
+        self.base_pks = {provider.pk for provider in base.providers}
         self.changed: dict[str, Provider] = {}  # slug: the guide now, its names changed
-        self.hidden: set[int] = set()  # base providers changed or gone
+        self.gone: set[str] = set()  # slugs of the base no longer published
+        self.hidden: set[int] = set()  # base providers changed or gone (from the two above)
         self.overlay: SearchIndex | None = None
 
     @classmethod
@@ -97,18 +99,19 @@ class KeptIndex:
         for slug in slugs:
             current, built = now.get(slug), self.base_by_slug.get(slug)
             self.changed.pop(slug, None)
-            if built is not None:
-                self.hidden.discard(built.pk)
+            self.gone.discard(slug)
             if current is None:  # gone, unpublished or renamed away
                 if built is not None:
-                    self.hidden.add(built.pk)
+                    self.gone.add(slug)
             elif built is None or _what_search_reads(built) != _what_search_reads(current):
                 self.changed[slug] = current
-                if built is not None:
-                    self.hidden.add(built.pk)
-        # a guide whose slug changed: hidden under its old one, if that was logged too
-        moved = {provider.pk for provider in self.changed.values()}
-        self.hidden |= {p.pk for p in self.base_by_slug.values() if p.pk in moved}
+        # Hidden in the base: what is gone or changed under its slug, and a changed guide
+        # under its old slug (its address changed).
+        self.hidden = {
+            self.base_by_slug[slug].pk
+            for slug in self.gone | self.changed.keys()
+            if slug in self.base_by_slug
+        } | (self.base_pks & {provider.pk for provider in self.changed.values()})
         self.overlay = SearchIndex(list(self.changed.values())) if self.changed else None
         self.categories.update(_categories_of(self.changed.values()))
 
